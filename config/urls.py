@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from evidence.accounts.api import TokenLoginApi
+from evidence.cases.api import CaseDetailApi, CaseListApi
+from evidence.common.health import healthz
+from evidence.common.views import LoginView, home
+from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
+
+api = [
+    path("api/auth/token/", TokenLoginApi.as_view(), name="auth-token"),
+    path("api/cases/", CaseListApi.as_view(), name="case-list"),
+    path("api/cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
+    path("api/cases/<uuid:case_id>/evidence/", CaseEvidenceApi.as_view(), name="case-evidence"),
+    path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
+    path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
+    path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = api + [
+    path("healthz", healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", home, name="home"),
+]

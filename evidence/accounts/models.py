@@ -1,0 +1,22 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BORROWER = "borrower", _("Borrower")
+    LAWYER = "lawyer", _("Lawyer")
+
+
+class User(AbstractUser):
+    """A person who signs in: a borrower who owns cases, or a lawyer they share with."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BORROWER)
+
+    @property
+    def is_borrower(self) -> bool:
+        return self.role == Role.BORROWER
+
+    @property
+    def is_lawyer(self) -> bool:
+        return self.role == Role.LAWYER

@@ -1,0 +1,84 @@
+"""One exception hierarchy, one handler: every API error is {"error": code, "detail": text}.
+
+The code is stable for programs; the text is translated for people (zh-Hans or English,
+from Accept-Language).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class EvidenceError(exceptions.APIException):
+    """An error a user can act on. Subclasses set status_code, code and message."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "bad_request"
+    message = _("The request could not be processed.")
+
+    def __init__(self, **params):
+        self.params = params
+        super().__init__(detail=self.message, code=self.code)
+
+    def text(self) -> str:
+        text = str(self.message)  # translated now, in the request's language
+        return text % self.params if self.params else text
+
+
+class NotFound(EvidenceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+    message = _("Not found.")
+
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", _("Sign in first.")),
+    exceptions.AuthenticationFailed: ("authentication_failed", _("The sign-in details are not valid.")),
+    exceptions.PermissionDenied: ("permission_denied", _("You may not do this.")),
+    exceptions.NotFound: ("not_found", _("Not found.")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _("This method is not allowed here.")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", _("This request body type is not accepted here.")),
+    exceptions.ParseError: ("malformed_request", _("The request body could not be read.")),
+    exceptions.Throttled: ("throttled", _("Too many requests. Wait a while and try again.")),
+}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, EvidenceError):
+        response = Response({"error": exc.code, "detail": exc.text()}, status=exc.status_code)
+    elif isinstance(exc, exceptions.ValidationError):
+        response = Response(
+            {"error": "invalid", "detail": _first_message(exc.detail), "fields": exc.detail},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    else:
+        response = drf_exception_handler(exc, context)
+        if response is None:
+            return None  # a bug: let Django log it and answer 500
+        code, text = next(
+            ((c, t) for cls, (c, t) in _DRF_CODES.items() if isinstance(exc, cls)),
+            (getattr(exc, "default_code", "error"), exc.detail),
+        )
+        response.data = {"error": code, "detail": str(text)}
+    if isinstance(exc, exceptions.Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+def _first_message(detail) -> str:
+    """The first human message in a nested DRF validation error, prefixed by its field."""
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            message = _first_message(value)
+            return message if field == "non_field_errors" else f"{field}: {message}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)

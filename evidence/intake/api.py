@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.http import FileResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
+from evidence.custody.services import custody_record
+from evidence.intake.models import EvidenceItem, Kind, TimeSource
+from evidence.intake.services import evidence_ingest
+from evidence.storage.backends import get_storage
+from evidence.storage.uploads import HashingUploadHandler, StreamingMultiPartParser, UploadTooLarge
+from evidence.common.errors import EvidenceError
+from django.utils.translation import gettext_lazy as _
+
+
+class NoFile(EvidenceError):
+    code = "no_file"
+    message = _("Attach the file in the form field named “file”.")
+
+
+class UploadInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at_source = serializers.ChoiceField(
+        choices=[TimeSource.CLIENT, TimeSource.USER], required=False,
+        help_text="client: a time the phone knows (file date); user: typed by the borrower.",
+    )
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    client_sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True)
+
+
+class UploadForm(UploadInput):
+    file = serializers.FileField()
+
+
+class EvidenceOutput(serializers.ModelSerializer):
+    original_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "id", "case", "kind", "sha256", "size", "mime", "original_name", "occurred_at",
+            "occurred_at_source", "received_at", "note", "verification", "verified_at",
+            "has_sensitive_metadata", "metadata", "original_url", "thumbnail_url",
+        ]
+
+    def get_original_url(self, item) -> str:
+        return reverse("evidence-original", args=[item.id], request=self.context.get("request"))
+
+    def get_thumbnail_url(self, item) -> str | None:
+        if not item.thumbnail:
+            return None
+        return reverse("evidence-thumbnail", args=[item.id], request=self.context.get("request"))
+
+
+class CaseEvidenceApi(APIView):
+    """List a case's evidence, or upload one original."""
+
+    parser_classes = [StreamingMultiPartParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Set before anything reads the body, so the upload streams through the hasher.
+        request.upload_handlers = [HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    @extend_schema(responses=EvidenceOutput(many=True))
+    def get(self, request, case_id):
+        case = get_object_or_404(cases_visible_to(request.user), id=case_id)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(case.evidence_items.order_by("received_at", "id"), request, view=self)
+        return paginator.get_paginated_response(EvidenceOutput(page, many=True, context={"request": request}).data)
+
+    @extend_schema(request={"multipart/form-data": UploadForm}, responses={201: EvidenceOutput, 200: EvidenceOutput})
+    def post(self, request, case_id):
+        case = get_object_or_404(cases_writable_by(request.user), id=case_id)
+        limit = settings.UPLOAD_MAX_BYTES
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        # Refuse an oversized body before reading it; the handler still counts what arrives.
+        if declared.isdigit() and int(declared) > limit + (1 << 20):
+            raise UploadTooLarge(limit_mib=limit // (1 << 20))
+        handler = request._request.upload_handlers[0]
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise NoFile()
+            form = UploadInput(data=request.data)
+            form.is_valid(raise_exception=True)
+            item, created = evidence_ingest(case=case, upload=upload, uploaded_by=request.user, request=request, **form.validated_data)
+        finally:
+            handler.cleanup()
+        return Response(
+            EvidenceOutput(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _visible_item(request, item_id) -> EvidenceItem:
+    items = scoped_to_visible_cases(EvidenceItem.objects.select_related("case"), request.user)
+    return get_object_or_404(items, id=item_id)
+
+
+class EvidenceDetailApi(APIView):
+    """One evidence item with its metadata and verification state."""
+
+    @extend_schema(responses=EvidenceOutput)
+    def get(self, request, item_id):
+        item = _visible_item(request, item_id)
+        return Response(EvidenceOutput(item, context={"request": request}).data)
+
+
+class EvidenceOriginalApi(APIView):
+    """The original bytes, exactly as received. Every fetch is written to the custody log."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, item_id):
+        item = _visible_item(request, item_id)
+        etag = f'"{item.sha256}"'
+        if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+            return HttpResponseNotModified(headers={"ETag": etag})
+        custody_record(
+            action="evidence.original_fetched", request=request, case_id=item.case_id, item_id=item.id, sha256=item.sha256,
+        )
+        response = FileResponse(
+            get_storage().open(item.sha256),
+            as_attachment=True,
+            filename=item.original_name or f"{item.sha256[:12]}",
+            content_type=item.mime,
+        )
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-transform"
+        # Never let a stored file run as a page on our origin (a PDF or a disguised HTML).
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class EvidenceThumbnailApi(APIView):
+    """A small WebP preview of a picture, once the thumbnail job has made it."""
+
+    @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
+    def get(self, request, item_id):
+        item = _visible_item(request, item_id)
+        storage = get_storage()
+        if not item.thumbnail or not storage.derived_exists(item.thumbnail):
+            return Response({"error": "no_thumbnail", "detail": str(_("No preview yet."))}, status=status.HTTP_404_NOT_FOUND)
+        response = FileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response

@@ -1,0 +1,55 @@
+import io
+import os
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from evidence.accounts.models import Role, User
+from evidence.cases.models import Case, Jurisdiction
+from evidence.cases.services import case_create
+from evidence.intake.services import evidence_ingest
+from evidence.storage.uploads import stage_stream
+
+DEMO_USER = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create the demo borrower and a demo case with one screenshot (once; reruns keep them)."
+
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD", "demo-zhengju-2026")
+        with transaction.atomic():
+            user, created = User.objects.get_or_create(username=DEMO_USER, defaults={"role": Role.BORROWER})
+            if created:
+                user.set_password(password)
+                user.save()
+            case = Case.objects.filter(owner=user).first() or case_create(
+                owner=user,
+                title="示例案件：某某贷 催收骚扰",
+                jurisdiction=Jurisdiction.CN,
+                lender="示例小额贷款有限公司",
+                lending_app="示例借款 App",
+                collection_agency="示例催收公司",
+            )
+        if not case.evidence_items.exists():
+            upload = stage_stream(io.BytesIO(_demo_screenshot()), name="Screenshot_2026-11-02-23-14-05.png")
+            try:
+                evidence_ingest(case=case, upload=upload, uploaded_by=user, note="Demo: a late-night call log screenshot.")
+            finally:
+                upload.close()
+        self.stdout.write(f"Demo borrower: {DEMO_USER} / {password if created else '(password unchanged)'}")
+
+
+def _demo_screenshot() -> bytes:
+    image = Image.new("RGB", (540, 960), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 540, 80), fill=(36, 64, 142))
+    draw.text((20, 30), "Recents", fill="white")
+    for row, (time, number) in enumerate([("23:14", "+86 171 0000 1234"), ("23:02", "+86 171 0000 1234"), ("07:05", "+86 165 0000 9876")]):
+        top = 110 + row * 90
+        draw.text((20, top), f"{number}   missed   {time}", fill=(160, 0, 0))
+        draw.line((20, top + 60, 520, top + 60), fill=(220, 220, 220))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evidence.cases.models import Case
+
+
+class Kind(models.TextChoices):
+    SCREENSHOT = "screenshot", _("Screenshot")
+    PHOTO = "photo", _("Photo")
+    RECORDING = "recording", _("Call recording")
+    VIDEO = "video", _("Video")
+    DOCUMENT = "document", _("Document")
+
+
+class TimeSource(models.TextChoices):
+    EXIF = "exif", _("Capture time in the file (EXIF)")
+    CLIENT = "client", _("Supplied by the phone")
+    USER = "user", _("Typed by the user")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Not yet re-checked")
+    OK = "ok", _("Stored bytes match the hash taken on arrival")
+    MISMATCH = "mismatch", _("Stored bytes no longer match")
+    MISSING = "missing", _("Stored file is missing")
+
+
+class EvidenceItem(models.Model):
+    """One original file in a case. The bytes live in storage under `sha256`, untouched."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence_items")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    mime = models.CharField(max_length=100)
+    original_name = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(help_text="Server clock when the last byte arrived: the trusted time.")
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    occurred_at_source = models.CharField(max_length=8, choices=TimeSource.choices, default=TimeSource.UNKNOWN)
+    note = models.TextField(blank=True, max_length=4000)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verification = models.CharField(max_length=8, choices=Verification.choices, default=Verification.PENDING)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    has_sensitive_metadata = models.BooleanField(default=False, help_text="GPS or similar: warn before sharing.")
+    thumbnail = models.CharField(max_length=120, blank=True, help_text="Derived file name, rebuildable.")
+
+    class Meta:
+        ordering = ["received_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="one_item_per_content_per_case")]
+        indexes = [models.Index(fields=["sha256"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.sha256[:12]}"

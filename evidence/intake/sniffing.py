@@ -1,0 +1,143 @@
+"""Decide what a file really is from its bytes, and refuse what is not allowed or not whole.
+
+The client's file name and Content-Type are never trusted: a ZIP, HTML page or SVG named
+`.png` is refused, and images are decoded under an explicit pixel limit so that a
+decompression bomb is refused before it can take the server's memory.
+"""
+
+from dataclasses import dataclass
+
+import magic
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+from rest_framework import status
+
+from evidence.common.errors import EvidenceError
+from evidence.intake.models import Kind
+
+IMAGE_TYPES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WEBP",
+    "image/gif": "GIF",
+    "image/heic": "HEIF",
+    "image/heif": "HEIF",
+}
+AUDIO_TYPES = {
+    "audio/x-m4a", "audio/mp4", "audio/aac", "audio/x-hx-aac-adts", "audio/amr", "audio/mpeg",
+    "audio/x-wav", "audio/wav", "audio/ogg", "audio/3gpp", "video/3gpp",
+}
+VIDEO_TYPES = {"video/mp4", "video/3gpp", "video/quicktime"}
+DOCUMENT_TYPES = {"application/pdf"}
+
+ALLOWED = {
+    Kind.SCREENSHOT: set(IMAGE_TYPES),
+    Kind.PHOTO: set(IMAGE_TYPES),
+    # Call recorders save audio-only MP4 or 3GP as often as M4A.
+    Kind.RECORDING: AUDIO_TYPES | {"video/mp4"},
+    Kind.VIDEO: VIDEO_TYPES,
+    Kind.DOCUMENT: DOCUMENT_TYPES,
+}
+
+# Lossless, screen-sized formats are usually screenshots; camera formats are photos.
+_DEFAULT_KIND = {
+    "image/png": Kind.SCREENSHOT,
+    "image/webp": Kind.SCREENSHOT,
+    "image/gif": Kind.SCREENSHOT,
+    "image/jpeg": Kind.PHOTO,
+    "image/heic": Kind.PHOTO,
+    "image/heif": Kind.PHOTO,
+    "video/3gpp": Kind.RECORDING,
+    "application/pdf": Kind.DOCUMENT,
+}
+
+
+class EmptyFile(EvidenceError):
+    code = "empty_file"
+    message = _("The file is empty.")
+
+
+class UnsupportedType(EvidenceError):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    code = "unsupported_file_type"
+    message = _(
+        "This file is %(detected)s, which is not accepted. Accepted: pictures (PNG, JPEG, WebP, "
+        "HEIC, GIF), recordings (M4A, AAC, AMR, MP3, WAV, OGG, 3GP), videos (MP4) and PDF."
+    )
+
+
+class KindMismatch(EvidenceError):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    code = "kind_mismatch"
+    message = _("This file is %(detected)s, which cannot be stored as a %(kind)s.")
+
+
+class CorruptFile(EvidenceError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    code = "corrupt_file"
+    message = _("The file is damaged or incomplete (%(detected)s that cannot be read to the end).")
+
+
+class ImageTooLarge(EvidenceError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    code = "image_too_large"
+    message = _("The picture is %(width)d × %(height)d pixels, more than the limit of %(limit)d million pixels.")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    mime: str
+    kind: str
+
+
+def sniff(path: str, size: int, requested_kind: str | None) -> Sniffed:
+    """Identify the file, check it against the kind, and make sure it reads to the end."""
+    if size == 0:
+        raise EmptyFile()
+    mime = magic.from_file(path, mime=True)
+    allowed_anywhere = set().union(*ALLOWED.values())
+    if mime not in allowed_anywhere:
+        raise UnsupportedType(detected=_describe(mime))
+    kind = requested_kind or _DEFAULT_KIND.get(mime) or _kind_by_family(mime)
+    if mime not in ALLOWED[kind]:
+        raise KindMismatch(detected=_describe(mime), kind=Kind(kind).label)
+    if mime in IMAGE_TYPES:
+        _check_image(path, mime)
+    elif mime == "application/pdf":
+        _check_pdf(path, size)
+    return Sniffed(mime=mime, kind=kind)
+
+
+def _kind_by_family(mime: str) -> str:
+    return Kind.RECORDING if mime.startswith("audio/") else Kind.VIDEO
+
+
+def _describe(mime: str) -> str:
+    return {"application/octet-stream": "unknown data", "inode/x-empty": "empty"}.get(mime, mime)
+
+
+def _check_image(path: str, mime: str) -> None:
+    limit = settings.IMAGE_MAX_PIXELS
+    try:
+        with Image.open(path, formats=[IMAGE_TYPES[mime]]) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise ImageTooLarge(width=width, height=height, limit=limit // 1_000_000)
+            # JPEG can decode at 1/8 scale: the whole stream is still read (so truncation
+            # shows) without building a full-size bitmap in memory.
+            image.draft("RGB", (1024, 1024))
+            image.load()
+    except ImageTooLarge:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError, MemoryError):
+        # Pillow reports damage with many exception types; ValueError is a text-chunk bomb.
+        raise CorruptFile(detected=mime) from None
+
+
+def _check_pdf(path: str, size: int) -> None:
+    with open(path, "rb") as pdf:
+        pdf.seek(max(0, size - 2048))
+        tail = pdf.read()
+    if b"%%EOF" not in tail:
+        raise CorruptFile(detected="application/pdf")

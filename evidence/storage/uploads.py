@@ -1,0 +1,146 @@
+"""Receive an upload in one streaming pass: hash, count and write each chunk as it arrives.
+
+Memory stays flat whatever the file's size: the body is never held in RAM and the file is
+never read again to hash it.
+"""
+
+import hashlib
+import html
+import os
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser, MultiPartParserError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser, DataAndFiles
+
+from evidence.common.errors import EvidenceError
+from evidence.storage.backends import get_storage
+
+UPLOAD_CHUNK = 1 << 20
+
+
+class UploadTooLarge(EvidenceError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "file_too_large"
+    message = _("The file is larger than the limit of %(limit_mib)d MiB.")
+
+
+class BadFileName(EvidenceError):
+    code = "bad_file_name"
+    message = _("The file name contains a NUL character or a line break.")
+
+
+class TooManyFiles(EvidenceError):
+    code = "too_many_files"
+    message = _("Send one file per request, in the field named “file”.")
+
+
+class HashedUpload(UploadedFile):
+    """An uploaded file already on disk, with the SHA-256 computed while it arrived."""
+
+    def __init__(self, file, *, name, content_type, size, sha256, charset=None):
+        super().__init__(file, name, content_type, size, charset)
+        self.sha256 = sha256
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+    def close(self):
+        try:
+            return self.file.close()
+        except FileNotFoundError:  # already linked away and unlinked
+            pass
+
+
+class HashingUploadHandler(FileUploadHandler):
+    """Writes the single `file` part to storage's temp area, hashing and counting as it goes."""
+
+    chunk_size = UPLOAD_CHUNK
+
+    def __init__(self, request=None, *, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.temp = None
+        self.digest = None
+        self.received = 0
+
+    def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        if field_name != "file" or self.temp is not None:
+            raise TooManyFiles()
+        self.temp = get_storage().new_temp_file()
+        self.digest = hashlib.sha256()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            raise UploadTooLarge(limit_mib=self.max_bytes // (1 << 20))
+        self.digest.update(raw_data)
+        self.temp.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.temp.flush()
+        os.fsync(self.temp.fileno())  # durable before it can be linked into place
+        self.temp.seek(0)
+        return HashedUpload(
+            self.temp,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            sha256=self.digest.hexdigest(),
+            charset=self.charset,
+        )
+
+    def cleanup(self):
+        """Remove the temporary file, whatever happened to the request."""
+        if self.temp is not None:
+            try:
+                self.temp.close()
+            except FileNotFoundError:
+                pass
+
+
+class _StrictMultiPartParser(DjangoMultiPartParser):
+    def sanitize_file_name(self, file_name):
+        # Django silently drops unprintable characters; a name with NUL or a line break is
+        # refused instead, because it is an attack on whatever later shows or saves it.
+        raw = html.unescape(file_name)
+        if any(char in raw for char in "\x00\r\n"):
+            raise BadFileName()
+        return super().sanitize_file_name(file_name)
+
+
+class StreamingMultiPartParser(BaseParser):
+    """multipart/form-data through the request's upload handlers, with strict file names."""
+
+    media_type = "multipart/form-data"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            parser = _StrictMultiPartParser(meta, stream, request.upload_handlers, parser_context.get("encoding", "utf-8"))
+            data, files = parser.parse()
+        except MultiPartParserError as error:
+            raise ParseError(str(error)) from None
+        return DataAndFiles(data, files)
+
+
+def stage_stream(stream, *, name: str, content_type: str = "") -> HashedUpload:
+    """Copy a stream into storage's temp area, hashing as it goes, ready for ingest."""
+    temp = get_storage().new_temp_file()
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(UPLOAD_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        temp.write(chunk)
+    temp.flush()
+    os.fsync(temp.fileno())
+    temp.seek(0)
+    return HashedUpload(temp, name=name, content_type=content_type, size=size, sha256=digest.hexdigest())

@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from evidence.accounts.models import Role, User
+from evidence.cases.services import case_create
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """Each test stores its files in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return settings.MEDIA_ROOT
+
+
+def _user(username: str, role: str) -> User:
+    user = User(username=username, role=role, email=f"{username}@example.org")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def borrower(db) -> User:
+    return _user("wang", Role.BORROWER)
+
+
+@pytest.fixture
+def other_borrower(db) -> User:
+    return _user("li", Role.BORROWER)
+
+
+@pytest.fixture
+def lawyer(db) -> User:
+    return _user("lawyer_zhao", Role.LAWYER)
+
+
+def client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def api(borrower) -> APIClient:
+    return client_for(borrower)
+
+
+@pytest.fixture
+def case(borrower):
+    return case_create(owner=borrower, title="某某贷 催收", jurisdiction="CN")
+
+
+def upload(client: APIClient, case, data: bytes, name: str = "shot.png", language: str = "en", **fields):
+    """POST one file to the case's evidence endpoint the way a phone does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream"), **fields}
+    return client.post(f"/api/cases/{case.id}/evidence/", body, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
+
+
+def stored_files(media_root: Path) -> list[Path]:
+    """Every original and every leftover temporary file under the storage root."""
+    return [p for folder in ("originals", "tmp") for p in (media_root / folder).rglob("*") if p.is_file()]
