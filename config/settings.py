@@ -5,8 +5,8 @@ server-less Celery broker under DATA_DIR. DATABASE_URL, REDIS_URL and MEDIA_ROOT
 the scaled setup. Every variable is listed, with its default, in .env.example and the README.
 """
 
-from pathlib import Path
 import secrets
+from pathlib import Path
 
 import environ
 

@@ -1,6 +1,9 @@
+import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -15,6 +18,15 @@ def media_root(settings, tmp_path) -> Path:
     """Each test stores its files in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "files"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def cache_namespace(settings, request):
+    """Each test gets its own key prefix in the real Redis cache (throttles start at zero)."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}:{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 def _user(username: str, role: str) -> User:
@@ -57,11 +69,11 @@ def case(borrower):
 
 
 def upload(client: APIClient, case, data: bytes, name: str = "shot.png", language: str = "en", **fields):
-    """POST one file to the case's evidence endpoint the way a phone does."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+    """POST one file to the case's evidence endpoint the way a phone does; jobs run eagerly."""
     body = {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream"), **fields}
-    return client.post(f"/api/cases/{case.id}/evidence/", body, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
+    # The test's transaction never commits, so run the jobs queued "on commit" by hand.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(f"/api/cases/{case.id}/evidence/", body, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
 
 
 def stored_files(media_root: Path) -> list[Path]:

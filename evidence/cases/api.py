@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -21,6 +21,13 @@ class OnlyBorrowers(EvidenceError):
     message = _("Only a borrower's account can open cases.")
 
 
+class CounterpartySchema(serializers.Serializer):
+    lender = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    app = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    agency = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+@extend_schema_field(CounterpartySchema)
 class CounterpartyField(serializers.Field):
     """{lender, app, agency}; a plain string is taken as the lender's name."""
 
@@ -73,7 +80,7 @@ class CaseOutput(serializers.Serializer):
 def _with_counts(queryset):
     return queryset.annotate(
         **{f"n_{kind}": Count("evidence_items", filter=Q(evidence_items__kind=kind)) for kind in EVIDENCE_KINDS}
-    )
+    ).order_by("-created_at", "id")
 
 
 class CaseListApi(APIView):

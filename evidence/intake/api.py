@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,13 +11,12 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
+from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_ingest
 from evidence.storage.backends import get_storage
 from evidence.storage.uploads import HashingUploadHandler, StreamingMultiPartParser, UploadTooLarge
-from evidence.common.errors import EvidenceError
-from django.utils.translation import gettext_lazy as _
 
 
 class NoFile(EvidenceError):

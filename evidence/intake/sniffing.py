@@ -82,7 +82,7 @@ class CorruptFile(EvidenceError):
 class ImageTooLarge(EvidenceError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     code = "image_too_large"
-    message = _("The picture is %(width)d × %(height)d pixels, more than the limit of %(limit)d million pixels.")
+    message = _("The picture has more pixels than the limit of %(limit)d million: it could exhaust the server's memory.")
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,16 @@ def _check_image(path: str, mime: str) -> None:
         with Image.open(path, formats=[IMAGE_TYPES[mime]]) as image:
             width, height = image.size
             if width * height > limit:
-                raise ImageTooLarge(width=width, height=height, limit=limit // 1_000_000)
+                raise ImageTooLarge(limit=limit // 1_000_000)
             # JPEG can decode at 1/8 scale: the whole stream is still read (so truncation
             # shows) without building a full-size bitmap in memory.
             image.draft("RGB", (1024, 1024))
             image.load()
     except ImageTooLarge:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError, MemoryError):
+    except Image.DecompressionBombError:  # Pillow's own guard fired first, while opening
+        raise ImageTooLarge(limit=limit // 1_000_000) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, MemoryError):
         # Pillow reports damage with many exception types; ValueError is a text-chunk bomb.
         raise CorruptFile(detected=mime) from None
 

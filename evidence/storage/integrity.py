@@ -1,7 +1,7 @@
 """Re-hash stored originals against the hashes taken when they arrived."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from evidence.storage.backends import LocalStorage, sha256_of_stream
 

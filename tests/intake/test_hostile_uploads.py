@@ -1,0 +1,152 @@
+"""Every hostile upload gets a 4xx naming the problem, and leaves no row and no file."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import encode_multipart
+
+from evidence.custody.models import CustodyEvent
+from evidence.intake.models import EvidenceItem
+from tests import samples
+from tests.conftest import stored_files, upload
+
+HOSTILE = [
+    pytest.param(b"", "empty.png", 400, "empty_file", id="empty file"),
+    pytest.param(samples.truncated(samples.png(400, 300, noise=True)), "cut.png", 422, "corrupt_file", id="truncated PNG"),
+    pytest.param(samples.truncated(samples.jpeg(800, 600)), "cut.jpg", 422, "corrupt_file", id="truncated JPEG"),
+    pytest.param(samples.png_pixel_bomb(), "bomb.png", 422, "image_too_large", id="pixel bomb"),
+    pytest.param(samples.png_text_bomb(), "text.png", 422, "corrupt_file", id="text-chunk bomb"),
+    pytest.param(samples.zip_file(), "photo.png", 415, "unsupported_file_type", id="ZIP named .png"),
+    pytest.param(samples.HTML, "photo.png", 415, "unsupported_file_type", id="HTML named .png"),
+    pytest.param(samples.SVG, "photo.png", 415, "unsupported_file_type", id="SVG named .png"),
+    pytest.param(samples.FITS, "photo.png", 415, "unsupported_file_type", id="FITS named .png"),
+    pytest.param(samples.pdf()[:-7], "cut.pdf", 422, "corrupt_file", id="truncated PDF"),
+    pytest.param(b"MZ\x90\x00" + bytes(2000), "app.jpg", 415, "unsupported_file_type", id="executable named .jpg"),
+]
+
+
+@pytest.mark.parametrize("data, name, status, code", HOSTILE)
+def test_it_refuses_hostile_files_and_keeps_nothing(api, case, media_root, data, name, status, code):
+    response = upload(api, case, data, name=name)
+
+    assert response.status_code == status, response.content
+    assert response.json()["error"] == code
+    assert response.json()["detail"]
+    assert EvidenceItem.objects.count() == 0
+    assert stored_files(media_root) == []
+    assert not CustodyEvent.objects.filter(action="evidence.received").exists()
+
+
+def test_the_refusal_names_the_detected_type(api, case):
+    response = upload(api, case, samples.zip_file(), name="photo.png")
+
+    assert "application/zip" in response.json()["detail"]
+
+
+def test_a_file_that_does_not_fit_the_requested_kind_is_refused(api, case, media_root):
+    response = upload(api, case, samples.pdf(), name="scan.pdf", kind="photo")
+
+    assert response.status_code == 415
+    assert response.json()["error"] == "kind_mismatch"
+    assert stored_files(media_root) == []
+
+
+def test_a_client_hash_that_does_not_match_is_refused_with_422(api, case, media_root):
+    response = upload(api, case, samples.png(), client_sha256="0" * 64)
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "hash_mismatch"
+    assert EvidenceItem.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_a_file_over_the_size_limit_is_refused_with_413(api, case, media_root, settings):
+    settings.UPLOAD_MAX_BYTES = 50_000
+    response = upload(api, case, samples.png(300, 300, noise=True))
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "file_too_large"
+    assert stored_files(media_root) == []
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(api, case, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    response = api.generic(
+        "POST", f"/api/cases/{case.id}/evidence/", b"", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 << 20),
+    )
+
+    assert response.status_code == 413
+
+
+def _raw_upload(api, case, disposition: str, data: bytes):
+    boundary = "BoUnDaRy"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; {disposition}\r\n"
+        "Content-Type: image/png\r\n\r\n"
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return api.generic(
+        "POST", f"/api/cases/{case.id}/evidence/", body, content_type=f"multipart/form-data; boundary={boundary}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        "filename*=UTF-8''shot%00.png",
+        "filename*=UTF-8''shot%0A.png",
+        "filename*=UTF-8''shot%0D%0Aevil.png",
+        'filename="shot\x00.png"',
+        'filename="shot&#10;.png"',
+    ],
+)
+def test_a_file_name_with_nul_or_a_line_break_is_refused(api, case, media_root, disposition):
+    response = _raw_upload(api, case, disposition, samples.png())
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "bad_file_name"
+    assert EvidenceItem.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_two_files_in_one_request_are_refused(api, case, media_root):
+    body = encode_multipart("XX", {"file": [SimpleUploadedFile("a.png", samples.png()), SimpleUploadedFile("b.png", samples.jpeg())]})
+    response = api.generic("POST", f"/api/cases/{case.id}/evidence/", body, content_type="multipart/form-data; boundary=XX")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "too_many_files"
+    assert stored_files(media_root) == []
+
+
+def test_a_request_without_a_file_is_refused(api, case):
+    response = api.post(f"/api/cases/{case.id}/evidence/", {"note": "no file"}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "no_file"
+
+
+def test_a_json_body_is_refused_as_the_wrong_media_type(api, case):
+    response = api.post(f"/api/cases/{case.id}/evidence/", {"file": "aGVsbG8="}, format="json")
+
+    assert response.status_code == 415
+
+
+def test_bad_form_fields_are_refused_and_nothing_is_kept(api, case, media_root):
+    response = upload(api, case, samples.png(), occurred_at="yesterday evening", kind="selfie")
+
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"occurred_at", "kind"}
+    assert stored_files(media_root) == []
+
+
+def test_errors_are_in_chinese_for_a_chinese_phone(api, case):
+    response = upload(api, case, samples.zip_file(), name="photo.png", language="zh-CN,zh;q=0.9")
+
+    assert response.json()["error"] == "unsupported_file_type"
+    assert "不接受" in response.json()["detail"]
+
+
+def test_errors_are_in_english_for_an_english_phone(api, case):
+    response = upload(api, case, b"", language="en-GB,en;q=0.8")
+
+    assert response.json()["detail"] == "The file is empty."
