@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Serve the web app (gunicorn) and a Celery worker with the periodic scheduler built in.
+# Ctrl-C stops both. HOST, PORT, WEB_WORKERS and WORKER_CONCURRENCY are honoured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+host=${HOST:-127.0.0.1}
+port=${PORT:-8000}
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/celery -A config worker --beat --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO \
+  --schedule "${DATA_DIR:-var}/celerybeat-schedule" &
+pids+=($!)
+# gthread workers: a slow phone upload holds a thread, not a whole process.
+.venv/bin/gunicorn config.wsgi --bind "$host:$port" --workers "${WEB_WORKERS:-2}" --worker-class gthread \
+  --threads 8 --timeout 120 --access-logfile - &
+pids+=($!)
+
+for _ in $(seq 60); do
+  if .venv/bin/python -c "import urllib.request,sys; urllib.request.urlopen('http://$host:$port/healthz', timeout=1)" 2>/dev/null; then
+    echo
+    echo "  Evidence Locker is running at http://$host:$port/"
+    echo "  API docs: http://$host:$port/api/docs/   Sign in as the demo borrower printed above."
+    echo "  Press Ctrl-C to stop."
+    echo
+    break
+  fi
+  sleep 0.5
+done
+wait -n "${pids[@]}"
