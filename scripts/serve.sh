@@ -13,9 +13,7 @@ trap cleanup EXIT INT TERM
 .venv/bin/celery -A config worker --beat --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO \
   --schedule "${DATA_DIR:-var}/celerybeat-schedule" &
 pids+=($!)
-# gthread workers: a slow phone upload holds a thread, not a whole process.
-.venv/bin/gunicorn config.wsgi --bind "$host:$port" --workers "${WEB_WORKERS:-2}" --worker-class gthread \
-  --threads 8 --timeout 120 --access-logfile - &
+.venv/bin/gunicorn config.wsgi --config config/gunicorn.conf.py --bind "$host:$port" --workers "${WEB_WORKERS:-2}" &
 pids+=($!)
 
 for _ in $(seq 60); do

@@ -7,6 +7,8 @@ never read again to hash it.
 import hashlib
 import html
 import os
+import queue
+import threading
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
@@ -56,6 +58,50 @@ class HashedUpload(UploadedFile):
             pass
 
 
+class _HashingWriter:
+    """Hashes and writes chunks on a helper thread while the parser reads the next ones.
+
+    Both hashlib and file writes release the GIL, so this overlaps them with parsing. The
+    queue is bounded: at most a few chunks are ever held in memory.
+    """
+
+    def __init__(self, file):
+        self.file = file
+        self.digest = hashlib.sha256()
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._thread = threading.Thread(target=self._run, name="upload-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while (chunk := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.digest.update(chunk)
+                    self.file.write(chunk)
+                except BaseException as error:  # re-raised in the request thread
+                    self.error = error
+
+    def put(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put(chunk)
+
+    def finish(self) -> str:
+        """Wait for the last chunk; return the hex SHA-256 of everything written."""
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.digest.hexdigest()
+
+    def finish_quietly(self) -> None:
+        """Stop the thread after a failed request; its error no longer matters."""
+        self.error = self.error or RuntimeError("upload abandoned")
+        self._queue.put(None)
+        self._thread.join()
+
+
 class HashingUploadHandler(FileUploadHandler):
     """Writes the single `file` part to storage's temp area, hashing and counting as it goes."""
 
@@ -65,7 +111,7 @@ class HashingUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.max_bytes = max_bytes
         self.temp = None
-        self.digest = None
+        self.writer = None
         self.received = 0
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
@@ -73,18 +119,18 @@ class HashingUploadHandler(FileUploadHandler):
         if field_name != "file" or self.temp is not None:
             raise TooManyFiles()
         self.temp = get_storage().new_temp_file()
-        self.digest = hashlib.sha256()
+        self.writer = _HashingWriter(self.temp)
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.max_bytes:
             raise UploadTooLarge(limit_mib=self.max_bytes // (1 << 20))
-        self.digest.update(raw_data)
-        self.temp.write(raw_data)
+        self.writer.put(raw_data)
         return None
 
     def file_complete(self, file_size):
+        sha256 = self.writer.finish()
         self.temp.flush()
         os.fsync(self.temp.fileno())  # durable before it can be linked into place
         self.temp.seek(0)
@@ -93,12 +139,14 @@ class HashingUploadHandler(FileUploadHandler):
             name=self.file_name,
             content_type=self.content_type,
             size=file_size,
-            sha256=self.digest.hexdigest(),
+            sha256=sha256,
             charset=self.charset,
         )
 
     def cleanup(self):
         """Remove the temporary file, whatever happened to the request."""
+        if self.writer is not None and self.writer._thread.is_alive():
+            self.writer.finish_quietly()
         if self.temp is not None:
             try:
                 self.temp.close()
