@@ -20,7 +20,8 @@ for _ in $(seq 60); do
   if .venv/bin/python -c "import urllib.request,sys; urllib.request.urlopen('http://$host:$port/healthz', timeout=1)" 2>/dev/null; then
     echo
     echo "  Evidence Locker is running at http://$host:$port/"
-    echo "  API docs: http://$host:$port/api/docs/   Sign in as the demo borrower printed above."
+    echo "  API docs: http://$host:$port/api/docs/"
+    echo "  Demo login: demo / ${DEMO_PASSWORD:-demo-zhengju-2026} (the password set when the demo was first seeded)"
     echo "  Press Ctrl-C to stop."
     echo
     break
