@@ -67,7 +67,8 @@ class CaseEvidenceApi(APIView):
 
     def initialize_request(self, request, *args, **kwargs):
         # Set before anything reads the body, so the upload streams through the hasher.
-        request.upload_handlers = [HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)]
+        self.upload_handler = HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)
+        request.upload_handlers = [self.upload_handler]
         return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(responses=EvidenceOutput(many=True))
@@ -85,7 +86,6 @@ class CaseEvidenceApi(APIView):
         # Refuse an oversized body before reading it; the handler still counts what arrives.
         if declared.isdigit() and int(declared) > limit + (1 << 20):
             raise UploadTooLarge(limit_mib=limit // (1 << 20))
-        handler = request._request.upload_handlers[0]
         try:
             upload = request.FILES.get("file")
             if upload is None:
@@ -94,7 +94,7 @@ class CaseEvidenceApi(APIView):
             form.is_valid(raise_exception=True)
             item, created = evidence_ingest(case=case, upload=upload, uploaded_by=request.user, request=request, **form.validated_data)
         finally:
-            handler.cleanup()
+            self.upload_handler.cleanup()
         return Response(
             EvidenceOutput(item, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

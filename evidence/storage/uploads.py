@@ -82,6 +82,10 @@ class _HashingWriter:
                 except BaseException as error:  # re-raised in the request thread
                     self.error = error
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def put(self, chunk: bytes) -> None:
         if self.error is not None:
             raise self.error
@@ -145,7 +149,7 @@ class HashingUploadHandler(FileUploadHandler):
 
     def cleanup(self):
         """Remove the temporary file, whatever happened to the request."""
-        if self.writer is not None and self.writer._thread.is_alive():
+        if self.writer is not None and self.writer.running:
             self.writer.finish_quietly()
         if self.temp is not None:
             try:

@@ -1,5 +1,7 @@
 import hashlib
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from evidence.custody.models import CustodyEvent
 from evidence.intake.models import EvidenceItem
 from evidence.storage.backends import get_storage
@@ -116,3 +118,23 @@ def test_the_stored_original_is_read_only(api, case):
     body = upload(api, case, samples.png()).json()
 
     assert get_storage().path(body["sha256"]).stat().st_mode & 0o222 == 0
+
+
+def test_a_signed_in_browser_uploads_with_its_session_and_csrf_header(borrower, case):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username="wang", password=PASSWORD)
+    browser.get("/login/")  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    body = {"file": SimpleUploadedFile("s.png", samples.png())}
+
+    refused = browser.post(f"/api/cases/{case.id}/evidence/", body)
+    body["file"].seek(0)
+    accepted = browser.post(f"/api/cases/{case.id}/evidence/", body, HTTP_X_CSRFTOKEN=token)
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 201
+    assert EvidenceItem.objects.count() == 1
