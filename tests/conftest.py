@@ -79,3 +79,15 @@ def upload(client: APIClient, case, data: bytes, name: str = "shot.png", languag
 def stored_files(media_root: Path) -> list[Path]:
     """Every original and every leftover temporary file under the storage root."""
     return [p for folder in ("originals", "tmp") for p in (media_root / folder).rglob("*") if p.is_file()]
+
+
+def run_command(name: str, capsys) -> tuple[int, str]:
+    """Run a management command the way a shell would: (exit code, what it printed)."""
+    from django.core.management import call_command
+
+    try:
+        call_command(name)
+        code = 0
+    except SystemExit as exit:
+        code = exit.code
+    return code, capsys.readouterr().out

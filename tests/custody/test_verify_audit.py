@@ -1,16 +1,11 @@
-from django.core.management import call_command
 
 from evidence.custody.models import CustodyEvent
 from evidence.custody.services import custody_record
+from tests.conftest import run_command
 
 
 def _run(capsys) -> tuple[int, str]:
-    try:
-        call_command("verify_audit")
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, capsys.readouterr().out
+    return run_command("verify_audit", capsys)
 
 
 def test_an_untouched_chain_verifies(db, capsys):

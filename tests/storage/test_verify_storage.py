@@ -1,20 +1,14 @@
 import pytest
-from django.core.management import call_command
 
 from evidence.intake.models import EvidenceItem
 from evidence.storage.backends import get_storage
 from evidence.storage.models import IntegrityReport
 from tests import samples
-from tests.conftest import upload
+from tests.conftest import run_command, upload
 
 
 def _run(capsys) -> tuple[int, str]:
-    try:
-        call_command("verify_storage")
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, capsys.readouterr().out
+    return run_command("verify_storage", capsys)
 
 
 def test_it_passes_when_every_original_matches(api, case, capsys):
