@@ -103,10 +103,19 @@ def api_json(url: str, body: dict | None = None, token: str = "") -> dict:
         return json.load(response)
 
 
+def wait_until_verified(url: str, token: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if api_json(url, token=token)["verification"] != "pending":
+            return
+        time.sleep(0.2)
+    raise SystemExit("the worker did not verify the upload in time")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mib", type=int, default=256)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--url", help="an already running server (default: start one)")
     parser.add_argument("--username", default="demo")
     parser.add_argument("--password", default=PASSWORD)
@@ -141,6 +150,9 @@ def main() -> None:
             answer = json.loads(out)
             if answer["sha256"] != expected:
                 raise SystemExit(f"server hash {answer['sha256']} != sha256sum {expected}")
+            # Let this upload's background jobs (a full re-hash) finish before the next
+            # timed run, so runs measure the upload and not the previous one's verification.
+            wait_until_verified(f"{base}/api/evidence/{answer['id']}/", token)
         rss_after = peak_rss_mib(pids) if pids else 0.0
     finally:
         if server:
