@@ -87,6 +87,9 @@ def evidence_ingest(
                 note=note,
                 uploaded_by=uploaded_by,
             )
+            # Inside the transaction: if linking fails, the row rolls back too.
+            stored_here = storage.promote(upload.temporary_file_path(), sha256)
+            # Last, because appending holds the custody chain's lock until commit.
             custody_record(
                 action="evidence.received",
                 actor=uploaded_by,
@@ -96,8 +99,6 @@ def evidence_ingest(
                 sha256=sha256,
                 details={"size": upload.size, "mime": sniffed.mime, "name": item.original_name},
             )
-            # Last step inside the transaction: if linking fails, the row rolls back too.
-            stored_here = storage.promote(upload.temporary_file_path(), sha256)
             transaction.on_commit(lambda: _enqueue_processing(item.id))
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.

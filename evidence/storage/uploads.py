@@ -135,9 +135,7 @@ class HashingUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         sha256 = self.writer.finish()
-        self.temp.flush()
-        os.fsync(self.temp.fileno())  # durable before it can be linked into place
-        self.temp.seek(0)
+        _seal(self.temp)
         return HashedUpload(
             self.temp,
             name=self.file_name,
@@ -188,12 +186,17 @@ class StreamingMultiPartParser(BaseParser):
 def stage_stream(stream, *, name: str, content_type: str = "") -> HashedUpload:
     """Copy a stream into storage's temp area, hashing as it goes, ready for ingest."""
     temp = get_storage().new_temp_file()
-    digest, size = hashlib.sha256(), 0
+    writer, size = _HashingWriter(temp), 0
     while chunk := stream.read(UPLOAD_CHUNK):
-        digest.update(chunk)
+        writer.put(chunk)
         size += len(chunk)
-        temp.write(chunk)
+    sha256 = writer.finish()
+    _seal(temp)
+    return HashedUpload(temp, name=name, content_type=content_type, size=size, sha256=sha256)
+
+
+def _seal(temp) -> None:
+    """Make a fully written temp file durable before it can be linked into place."""
     temp.flush()
     os.fsync(temp.fileno())
     temp.seek(0)
-    return HashedUpload(temp, name=name, content_type=content_type, size=size, sha256=digest.hexdigest())

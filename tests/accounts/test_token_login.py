@@ -58,3 +58,11 @@ def test_the_web_sign_in_form_logs_in_and_shares_the_throttle(client, borrower, 
     client.post("/login/", {"username": "li", "password": "x"}, REMOTE_ADDR="198.51.100.41")
     response = client.post("/login/", {"username": "li", "password": "x"}, REMOTE_ADDR="198.51.100.41", HTTP_ACCEPT_LANGUAGE="en")
     assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_a_login_without_a_password_names_the_missing_field(db):
+    response = APIClient().post("/api/auth/token/", {"username": "wang"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid"
+    assert list(response.json()["fields"]) == ["password"]

@@ -53,3 +53,11 @@ def test_the_case_shows_item_counts_by_kind(api, case):
 def test_anonymous_callers_cannot_list_or_open_cases(db):
     assert client_for(None).get("/api/cases/").status_code == 401
     assert client_for(None).post("/api/cases/", {"title": "t", "jurisdiction": "CN"}, format="json").status_code == 401
+
+
+def test_a_malformed_counterparty_is_refused_and_no_case_is_opened(api):
+    for counterparty in ({"lender": "x", "phone": "1"}, {"lender": 42}, ["a", "b"]):
+        response = api.post("/api/cases/", {"title": "t", "jurisdiction": "CN", "counterparty": counterparty}, format="json")
+        assert response.status_code == 400, counterparty
+        assert "counterparty" in response.json()["fields"]
+    assert not Case.objects.exists()
