@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "evidence.cases",
     "evidence.storage",
     "evidence.intake",
+    "evidence.events",
+    "evidence.imports",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 660)
+IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3600)  # a backup of hundreds of MB
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

@@ -5,8 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from evidence.accounts.api import TokenLoginApi
 from evidence.cases.api import CaseDetailApi, CaseListApi
+from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
 from evidence.common.health import healthz
 from evidence.common.views import LoginView, home
+from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
+from evidence.imports.api import CaseImportsApi, ImportDetailApi
 from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
 
 api = [
@@ -14,6 +17,16 @@ api = [
     path("api/cases/", CaseListApi.as_view(), name="case-list"),
     path("api/cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
     path("api/cases/<uuid:case_id>/evidence/", CaseEvidenceApi.as_view(), name="case-evidence"),
+    path("api/cases/<uuid:case_id>/calls/", CaseCallsApi.as_view(), name="case-calls"),
+    path("api/cases/<uuid:case_id>/messages/", CaseMessagesApi.as_view(), name="case-messages"),
+    path("api/cases/<uuid:case_id>/timeline/", TimelineApi.as_view(), name="case-timeline"),
+    path("api/cases/<uuid:case_id>/numbers/", NumbersApi.as_view(), name="case-numbers"),
+    path("api/cases/<uuid:case_id>/labels/", CaseLabelsApi.as_view(), name="case-labels"),
+    path("api/cases/<uuid:case_id>/labels/<int:label_id>/", LabelDetailApi.as_view(), name="case-label"),
+    path("api/cases/<uuid:case_id>/third-parties/", CaseThirdPartiesApi.as_view(), name="case-third-parties"),
+    path("api/cases/<uuid:case_id>/third-parties/<uuid:contact_id>/", ThirdPartyDetailApi.as_view(), name="case-third-party"),
+    path("api/cases/<uuid:case_id>/imports/", CaseImportsApi.as_view(), name="case-imports"),
+    path("api/imports/<uuid:import_id>/", ImportDetailApi.as_view(), name="import-detail"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),

@@ -91,3 +91,15 @@ def run_command(name: str, capsys) -> tuple[int, str]:
     except SystemExit as exit:
         code = exit.code
     return code, capsys.readouterr().out
+
+
+def import_export(client: APIClient, case, data: bytes, name: str = "sms.xml", language: str = "en"):
+    """POST a phone export; the import job runs eagerly on commit. Returns (POST response, import)."""
+    body = {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream")}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/api/cases/{case.id}/imports/", body, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
+    if response.status_code != 202:
+        return response, None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        shown = client.get(f"/api/imports/{response.json()['id']}/", HTTP_ACCEPT_LANGUAGE=language)
+    return response, shown.json()

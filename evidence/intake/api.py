@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -11,17 +10,11 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
-from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_ingest
 from evidence.storage.backends import get_storage
-from evidence.storage.uploads import HashingUploadHandler, StreamingMultiPartParser, UploadTooLarge
-
-
-class NoFile(EvidenceError):
-    code = "no_file"
-    message = _("Attach the file in the form field named “file”.")
+from evidence.storage.uploads import StreamingUploadMixin
 
 
 class UploadInput(serializers.Serializer):
@@ -60,16 +53,8 @@ class EvidenceOutput(serializers.ModelSerializer):
         return reverse("evidence-thumbnail", args=[item.id], request=self.context.get("request"))
 
 
-class CaseEvidenceApi(APIView):
+class CaseEvidenceApi(StreamingUploadMixin, APIView):
     """List a case's evidence, or upload one original."""
-
-    parser_classes = [StreamingMultiPartParser]
-
-    def initialize_request(self, request, *args, **kwargs):
-        # Set before anything reads the body, so the upload streams through the hasher.
-        self.upload_handler = HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)
-        request.upload_handlers = [self.upload_handler]
-        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(responses=EvidenceOutput(many=True))
     def get(self, request, case_id):
@@ -81,20 +66,10 @@ class CaseEvidenceApi(APIView):
     @extend_schema(request={"multipart/form-data": UploadForm}, responses={201: EvidenceOutput, 200: EvidenceOutput})
     def post(self, request, case_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
-        limit = settings.UPLOAD_MAX_BYTES
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        # Refuse an oversized body before reading it; the handler still counts what arrives.
-        if declared.isdigit() and int(declared) > limit + (1 << 20):
-            raise UploadTooLarge(limit_mib=limit // (1 << 20))
-        try:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise NoFile()
+        with self.received_file(request) as upload:
             form = UploadInput(data=request.data)
             form.is_valid(raise_exception=True)
             item, created = evidence_ingest(case=case, upload=upload, uploaded_by=request.user, request=request, **form.validated_data)
-        finally:
-            self.upload_handler.cleanup()
         return Response(
             EvidenceOutput(item, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

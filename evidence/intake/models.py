@@ -13,11 +13,13 @@ class Kind(models.TextChoices):
     RECORDING = "recording", _("Call recording")
     VIDEO = "video", _("Video")
     DOCUMENT = "document", _("Document")
+    EXPORT = "export", _("Phone export (call log, messages)")
 
 
 class TimeSource(models.TextChoices):
     EXIF = "exif", _("Capture time in the file (EXIF)")
     CLIENT = "client", _("Supplied by the phone")
+    EXPORT = "export", _("Recorded in the phone export")
     USER = "user", _("Typed by the user")
     UNKNOWN = "unknown", _("Unknown")
 
@@ -49,6 +51,11 @@ class EvidenceItem(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     has_sensitive_metadata = models.BooleanField(default=False, help_text="GPS or similar: warn before sharing.")
     thumbnail = models.CharField(max_length=120, blank=True, help_text="Derived file name, rebuildable.")
+    imported_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="extracted_items",
+        help_text="The phone export this file was decoded from (an MMS picture).",
+    )
+    source_position = models.CharField(max_length=120, blank=True, help_text="Where in that export.")
 
     class Meta:
         ordering = ["received_at"]

@@ -99,7 +99,7 @@ def evidence_ingest(
                 sha256=sha256,
                 details={"size": upload.size, "mime": sniffed.mime, "name": item.original_name},
             )
-            transaction.on_commit(lambda: _enqueue_processing(item.id))
+            transaction.on_commit(lambda: processing_enqueue(item.id))
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.
         _forget_unreferenced(storage, sha256, stored_here)
@@ -118,6 +118,7 @@ def _forget_unreferenced(storage, sha256: str, stored_here: bool) -> None:
         storage.remove_unreferenced(sha256)
 
 
-def _enqueue_processing(item_id) -> None:
+def processing_enqueue(item_id) -> None:
+    """Queue the post-arrival jobs (verify, metadata, thumbnail) for a stored item."""
     for task in (tasks.verify_original, tasks.extract_metadata, tasks.make_thumbnail):
         task.delay(str(item_id))

@@ -9,7 +9,10 @@ import html
 import os
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
@@ -39,6 +42,11 @@ class BadFileName(EvidenceError):
 class TooManyFiles(EvidenceError):
     code = "too_many_files"
     message = _("Send one file per request, in the field named “file”.")
+
+
+class NoFile(EvidenceError):
+    code = "no_file"
+    message = _("Attach the file in the form field named “file”.")
 
 
 class HashedUpload(UploadedFile):
@@ -200,3 +208,31 @@ def _seal(temp) -> None:
     temp.flush()
     os.fsync(temp.fileno())
     temp.seek(0)
+
+
+class StreamingUploadMixin:
+    """For an APIView that receives one file: streamed through the hasher, never held in RAM."""
+
+    parser_classes = [StreamingMultiPartParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        # Set before anything reads the body, so the upload streams through the hasher.
+        self.upload_handler = HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)
+        request.upload_handlers = [self.upload_handler]
+        return super().initialize_request(request, *args, **kwargs)
+
+    @contextmanager
+    def received_file(self, request) -> Iterator[HashedUpload]:
+        """The request's `file`, hashed and on disk; its temporary file is removed afterwards."""
+        limit = settings.UPLOAD_MAX_BYTES
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        # Refuse an oversized body before reading it; the handler still counts what arrives.
+        if declared.isdigit() and int(declared) > limit + (1 << 20):
+            raise UploadTooLarge(limit_mib=limit // (1 << 20))
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise NoFile()
+            yield upload
+        finally:
+            self.upload_handler.cleanup()

@@ -1,0 +1,100 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evidence.cases.models import Case
+from evidence.intake.models import EvidenceItem
+
+
+class EventKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MESSAGE = "message", _("Message")
+
+
+class Direction(models.TextChoices):
+    """Seen from the borrower's phone. Only `out` was started by the borrower."""
+
+    IN = "in", _("Incoming")
+    OUT = "out", _("Outgoing")
+    MISSED = "missed", _("Missed")
+    REJECTED = "rejected", _("Rejected")
+    BLOCKED = "blocked", _("Blocked")
+    VOICEMAIL = "voicemail", _("Voicemail")
+
+
+UNANSWERED = (Direction.MISSED, Direction.REJECTED, Direction.BLOCKED, Direction.VOICEMAIL)
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    MMS = "mms", _("MMS")
+    WECHAT = "wechat", _("WeChat")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other")
+
+
+CALL_CHANNELS = (Channel.PHONE, Channel.WECHAT, Channel.VISIT, Channel.OTHER)
+MESSAGE_CHANNELS = (Channel.SMS, Channel.MMS, Channel.WECHAT, Channel.LETTER, Channel.EMAIL, Channel.OTHER)
+
+
+class MessageStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    SENT = "sent", _("Sent")
+    DRAFT = "draft", _("Draft")
+    OUTBOX = "outbox", _("Waiting to send")
+    FAILED = "failed", _("Failed to send")
+    QUEUED = "queued", _("Queued")
+
+
+class Event(models.Model):
+    """One call or message, from a phone export or typed in by the borrower.
+
+    An imported event points at the export it came from (an evidence item, stored untouched)
+    and its position there, so anyone can trace the row back to the bytes.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=8, choices=EventKind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, blank=True)
+    occurred_at = models.DateTimeField()
+    number = models.CharField(max_length=200, blank=True, help_text="As written in the source.")
+    number_normalized = models.CharField(max_length=64, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    source_item = models.ForeignKey(
+        EvidenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="imported_events"
+    )
+    source_position = models.CharField(max_length=120, blank=True)
+    source_type_code = models.SmallIntegerField(null=True, blank=True, help_text="The export's own type code.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64, help_text="Same call or message, same fingerprint.")
+    attachments = models.ManyToManyField(EvidenceItem, blank=True, related_name="attached_to")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "fingerprint"], name="one_event_per_fingerprint")]
+        indexes = [
+            models.Index(fields=["case", "occurred_at", "id"], name="event_case_time"),
+            models.Index(fields=["case", "number_normalized", "occurred_at"], name="event_case_number"),
+            models.Index(fields=["case", "kind", "occurred_at"], name="event_case_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.direction} {self.number_normalized} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source_item_id is None

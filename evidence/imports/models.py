@@ -1,0 +1,52 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evidence.cases.models import Case
+from evidence.intake.models import EvidenceItem
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def empty_counts() -> dict:
+    return {"calls": 0, "messages": 0, "attachments": 0, "duplicates": 0, "skipped": 0}
+
+
+class Import(models.Model):
+    """One phone export being read into a case's events.
+
+    The export's bytes are stored (content-addressed) on arrival. They become an evidence
+    item, with every event pointing back to them, only if the whole import succeeds.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="imports")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    format = models.CharField(max_length=40)
+    original_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    received_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempt = models.PositiveIntegerField(default=0, help_text="Each run claims the next; a stale run gives way.")
+    counts = models.JSONField(default=empty_counts)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    export_item = models.ForeignKey(EvidenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["sha256"])]
+
+    def __str__(self):
+        return f"{self.format} {self.status} {self.sha256[:12]}"

@@ -1,0 +1,63 @@
+"""What can go wrong reading an export, as stable codes with translated messages.
+
+Parsers raise ImportFailed or call context.warn() with a code and parameters; the text is
+rendered in the reader's language when the import is shown, so the stored record stays
+language-neutral.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    # Errors: the import fails and nothing from it is kept.
+    "not_utf8": _("Line %(line)s is not valid text (UTF-8 or GBK): the file is damaged or not an export."),
+    "nul_byte": _("Line %(line)s contains a NUL byte: the file is damaged or not a text export."),
+    "line_too_long": _("Line %(line)s is longer than %(limit)s characters: this is not a phone export."),
+    "xml_malformed": _("The XML is malformed at line %(line)s: %(reason)s."),
+    "xml_dtd": _("The file declares a DTD or entities (line %(line)s); exports never do, so it is refused."),
+    "xml_too_deep": _("The XML nests deeper than %(limit)s levels at line %(line)s; exports never do."),
+    "xml_wrong_root": _("The XML's root element is <%(root)s>, not <%(expected)s>."),
+    "record_too_large": _("The record at line %(line)s has a field of %(size)s characters; the limit is %(limit)s."),
+    "bad_time": _("The record at %(position)s has no readable time (%(value)s)."),
+    "bad_value": _("The record at %(position)s has an unreadable %(field)s (%(value)s)."),
+    "csv_header": _("The first line must name the columns; missing: %(missing)s."),
+    "csv_malformed": _("The CSV is malformed at line %(line)s: %(reason)s."),
+    "no_records": _("No calls or messages were found in the file."),
+    "too_many_records": _("The file has more than %(limit)s records; split it into smaller exports."),
+    "attachment_refused": _("The attachment in the message at %(position)s was refused: %(reason)s."),
+    "attachment_corrupt": _("The picture in the message at %(position)s is damaged or incomplete."),
+    "attachment_too_large": _("The picture in the message at %(position)s has more than %(limit)s million pixels (a decompression bomb?)."),
+    "archive_bomb": _("The archive expands beyond %(limit)s MiB: refused as a decompression bomb."),
+    "timed_out": _("The import took longer than %(limit)s seconds and was stopped. Split the export and try again."),
+    "internal_error": _("The import failed because of a fault on the server; it has been logged. Try again later."),
+    # Warnings: the import completes, and says what it could not read.
+    "truncated": _("The file ends in the middle of a record: %(count)s incomplete record(s) after line %(line)s were dropped. Export again to keep them."),
+    "gbk_encoding": _("The file is encoded in GBK (GB18030), not UTF-8; it was read as GBK."),
+    "surrogates_repaired": _("%(count)s emoji written as surrogate pairs were repaired."),
+    "lone_surrogates": _("%(count)s broken emoji halves were replaced with �."),
+    "unreadable_lines": _("%(count)s line(s) could not be read as messages and were skipped (first at line %(line)s)."),
+    "skipped_records": _("%(count)s record(s) were skipped: %(reason)s (first at %(position)s)."),
+    "attachment_skipped": _("%(count)s attachment(s) that are not pictures were kept only inside the export."),
+}
+
+
+def problem_text(problem: dict) -> str:
+    """The message for a stored {code, params} problem, in the active language."""
+    template = MESSAGES.get(problem.get("code"))
+    if template is None:
+        return problem.get("code", "")
+    try:
+        return str(template) % problem.get("params", {})
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+class ImportFailed(Exception):
+    """The export cannot be imported; nothing from it is kept."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def as_problem(self) -> dict:
+        return {"code": self.code, "params": self.params}

@@ -1,0 +1,372 @@
+"""Reading a phone export into a case: receive it, then parse it in a job, all or nothing.
+
+The job has two phases. Parsing streams the stored export into a staging file on disk
+(memory stays flat; progress is saved as it goes; pictures in MMS are hashed and sniffed
+like any upload). Then one short transaction inserts the events, the export's evidence item
+and the pictures' items. A failure anywhere leaves no event, no item and no stray file.
+"""
+
+import logging
+import pickle
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import magic
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from evidence.cases.models import Case
+from evidence.cases.numbers import case_region, number_normalize
+from evidence.cases.services import case_revise
+from evidence.common.errors import EvidenceError
+from evidence.custody.services import custody_record
+from evidence.events.models import Event
+from evidence.events.services import event_fingerprint, events_insert
+from evidence.imports import parsers
+from evidence.imports.models import Import, Status
+from evidence.imports.parsers.base import HEAD_BYTES, ImportContext, ParsedEvent
+from evidence.imports.problems import ImportFailed
+from evidence.intake.models import EvidenceItem, Kind, TimeSource
+from evidence.intake.services import clean_original_name, processing_enqueue
+from evidence.intake.sniffing import CorruptFile, ImageTooLarge, sniff
+from evidence.storage.backends import get_storage, sha256_of_stream
+from evidence.storage.uploads import HashedUpload
+
+log = logging.getLogger(__name__)
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+STAGING_BATCH = 5000
+
+
+class EmptyExport(EvidenceError):
+    code = "empty_file"
+    message = _("The file is empty.")
+
+
+class UnsupportedExport(EvidenceError):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    code = "unsupported_export"
+    message = _("This file is not a phone export we can read (it is %(detected)s). We read: %(formats)s.")
+
+
+# --- receiving ------------------------------------------------------------------------
+def import_receive(*, case: Case, upload: HashedUpload, created_by, request=None) -> Import:
+    """Store an export's bytes, recognise its format, and queue the import job."""
+    if upload.size == 0:
+        raise EmptyExport()
+    with open(upload.temporary_file_path(), "rb") as file:
+        head = file.read(HEAD_BYTES)
+    export_format = parsers.detect_format(head)
+    if export_format is None:
+        raise UnsupportedExport(detected=_describe(head), formats=parsers.readable_formats())
+    storage = get_storage()
+    stored_here = storage.promote(upload.temporary_file_path(), upload.sha256)
+    try:
+        with transaction.atomic():
+            job = Import.objects.create(
+                case=case, format=export_format.name, original_name=clean_original_name(upload.name),
+                sha256=upload.sha256, size=upload.size, received_at=timezone.now(), created_by=created_by,
+            )
+            custody_record(
+                action="import.received", actor=created_by, request=request, case_id=case.id,
+                sha256=upload.sha256, details={"import": str(job.id), "format": job.format, "size": job.size},
+            )
+            transaction.on_commit(lambda: _enqueue(job.id))
+    except BaseException:
+        if stored_here:
+            _forget_export(upload.sha256)
+        raise
+    return job
+
+
+def _enqueue(import_id) -> None:
+    from evidence.imports.tasks import run_import
+
+    run_import.delay(str(import_id))
+
+
+def _describe(head: bytes) -> str:
+    """What the file seems to be, for the refusal message."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        root = next((line for line in head.split(b"<")[1:] if line[:1].isalpha()), b"")
+        name = root.split(maxsplit=1)[0].rstrip(b">/")[:40].decode("utf-8", "replace") if root else "?"
+        return f"XML with root <{name}>"
+    return magic.from_buffer(head)[:80]
+
+
+# --- the job --------------------------------------------------------------------------
+@dataclass
+class _Staged:
+    """What the parse phase found, waiting on disk for the insert phase."""
+
+    path: Path
+    records: Counter = field(default_factory=Counter)
+    attachments: dict = field(default_factory=dict)  # sha256 -> _Attachment
+
+
+@dataclass
+class _Attachment:
+    path: str
+    size: int
+    mime: str
+    kind: str
+    name: str
+    position: str
+    occurred_at: datetime
+
+
+def import_run(*, import_id: str) -> None:
+    """Run (or re-run) an import to the end: done with its counts, or failed with its errors."""
+    attempt = _claim(import_id)
+    if attempt is None:
+        return
+    job = Import.objects.select_related("case").get(id=import_id)
+    storage = get_storage()
+    work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=storage.tmp))
+    context = ImportContext(
+        region=case_region(job.case), zone=ZoneInfo(job.case.timezone), temp_dir=work_dir,
+        on_progress=_progress_saver(job, attempt), max_attachment_bytes=settings.UPLOAD_MAX_BYTES,
+    )
+    try:
+        staged = _stage(job, context, work_dir)
+        _commit(job, attempt, staged, context)
+    except ImportFailed as failure:
+        _fail(job, attempt, failure.as_problem(), context)
+    except SoftTimeLimitExceeded:
+        _fail(job, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}}, context)
+    except TRANSIENT_ERRORS:
+        raise  # the job is retried and claims the import again
+    except Exception:
+        log.exception("import %s failed", import_id)
+        _fail(job, attempt, {"code": "internal_error", "params": {}}, context)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _claim(import_id: str) -> int | None:
+    """Take the import for this run; None if it is finished or gone.
+
+    A run that finds the import `running` takes it over: the earlier run's worker died (the
+    broker redelivered the job) and left nothing behind, because only the final transaction
+    writes events.
+    """
+    with transaction.atomic():
+        job = Import.objects.select_for_update().filter(id=import_id).first()
+        if job is None or job.status in (Status.DONE, Status.FAILED):
+            return None
+        job.attempt += 1
+        job.status, job.progress, job.started_at = Status.RUNNING, 0, timezone.now()
+        job.save(update_fields=["attempt", "status", "progress", "started_at"])
+        return job.attempt
+
+
+def _progress_saver(job: Import, attempt: int):
+    last = {"percent": -1, "at": 0.0}
+
+    def save(bytes_read: int) -> None:
+        # Parsing is 90% of the bar; the insert is the last 10%. Write at most twice a second.
+        percent = min(90, bytes_read * 90 // max(job.size, 1))
+        now = time.monotonic()
+        if percent > last["percent"] and now - last["at"] >= 0.5:
+            Import.objects.filter(id=job.id, attempt=attempt).update(progress=percent)
+            last.update(percent=percent, at=now)
+
+    return save
+
+
+def _stage(job: Import, context: ImportContext, work_dir: Path) -> _Staged:
+    """Parse the stored export into batches of rows on disk; check every attachment."""
+    export_format = parsers.format_by_name(job.format)
+    region = context.region
+    staged = _Staged(path=work_dir / "events.pickle")
+    batch: list[tuple] = []
+    with get_storage().open(job.sha256) as stream, open(staged.path, "wb") as out:
+        for event in export_format.parse(stream, context):
+            batch.append(_row(event, region, staged, context))
+            staged.records[event.kind] += 1
+            if len(batch) >= STAGING_BATCH:
+                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return staged
+
+
+def _row(event: ParsedEvent, region, staged: _Staged, context: ImportContext) -> tuple:
+    normalized = number_normalize(event.number, region)
+    fingerprint = event_fingerprint(
+        kind=event.kind, channel=event.channel, occurred_at=event.occurred_at, number_normalized=normalized,
+        direction=event.direction, duration_s=event.duration_s, body=event.body,
+    )
+    shas = tuple(_check_attachment(attachment, event, staged, context) for attachment in event.attachments)
+    return (event.kind, event.channel, event.direction, event.status, event.occurred_at, event.number[:200],
+            normalized, event.contact_name[:200], event.duration_s, event.body, event.type_code,
+            event.position[:120], fingerprint, tuple(sha for sha in shas if sha))
+
+
+def _check_attachment(attachment, event: ParsedEvent, staged: _Staged, context: ImportContext) -> str | None:
+    """Hash and sniff a picture from a message like any upload; refuse the import for a bomb."""
+    with open(attachment.path, "rb") as file:
+        sha256, size = sha256_of_stream(file)
+    if sha256 in staged.attachments:
+        return sha256
+    try:
+        sniffed = sniff(str(attachment.path), size, None)
+    except ImageTooLarge:
+        raise ImportFailed("attachment_too_large", position=attachment.position,
+                           limit=settings.IMAGE_MAX_PIXELS // 1_000_000) from None
+    except CorruptFile:
+        raise ImportFailed("attachment_corrupt", position=attachment.position) from None
+    except EvidenceError:  # empty, or not a type we keep as evidence on its own
+        context.warn("attachment_skipped")
+        return None
+    staged.attachments[sha256] = _Attachment(
+        path=str(attachment.path), size=size, mime=sniffed.mime, kind=sniffed.kind,
+        name=attachment.name, position=attachment.position, occurred_at=event.occurred_at,
+    )
+    return sha256
+
+
+def _staged_rows(path: Path):
+    with open(path, "rb") as file:
+        while True:
+            try:
+                yield from pickle.load(file)
+            except EOFError:
+                return
+
+
+def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) -> None:
+    """Insert everything in one transaction, or nothing."""
+    Import.objects.filter(id=job.id, attempt=attempt).update(progress=90)
+    promoted: list[str] = []
+    try:
+        with transaction.atomic():
+            current = Import.objects.select_for_update().get(id=job.id)
+            if current.attempt != attempt or current.status != Status.RUNNING:
+                return  # a newer run took over
+            case = Case.objects.select_for_update().get(id=job.case_id)
+            export_item = _export_item(job, case)
+            items, new_items = _attachment_items(job, case, export_item, staged, promoted)
+            before = _counts_by_kind(case)
+            events_insert(case=case, events=_events(job, case, export_item, staged))
+            after = _counts_by_kind(case)
+            _link_attachments(case, staged, items)
+            added = {kind: after.get(kind, 0) - before.get(kind, 0) for kind in ("call", "message")}
+            counts = {
+                "calls": added["call"], "messages": added["message"], "attachments": len(new_items),
+                "duplicates": sum(staged.records.values()) - sum(added.values()), "skipped": context.skipped,
+            }
+            Import.objects.filter(id=job.id).update(
+                status=Status.DONE, progress=100, counts=counts, warnings=context.problems(),
+                export_item=export_item, finished_at=timezone.now(),
+            )
+            case_revise(case_id=case.id)
+            custody_record(
+                action="import.completed", actor=job.created_by, case_id=case.id, item_id=export_item.id,
+                sha256=job.sha256, details={"import": str(job.id), **counts},
+            )
+            for item_id in [export_item.id, *(item.id for item in new_items)]:
+                transaction.on_commit(lambda item_id=item_id: processing_enqueue(item_id))
+    except BaseException:
+        _forget_attachments(promoted)
+        raise
+
+
+def _export_item(job: Import, case: Case) -> EvidenceItem:
+    """The export itself, as evidence: the bytes every imported event points back to."""
+    item = EvidenceItem.objects.filter(case=case, sha256=job.sha256).first()
+    if item is not None:
+        return item
+    export_format = parsers.format_by_name(job.format)
+    item = EvidenceItem.objects.create(
+        case=case, kind=Kind.EXPORT, sha256=job.sha256, size=job.size, mime=export_format.mime,
+        original_name=job.original_name, received_at=job.received_at, uploaded_by=job.created_by,
+        note=str(export_format.label),
+    )
+    custody_record(action="evidence.received", actor=job.created_by, case_id=case.id, item_id=item.id,
+                   sha256=job.sha256, details={"size": job.size, "import": str(job.id), "format": job.format})
+    return item
+
+
+def _attachment_items(job, case, export_item, staged: _Staged, promoted: list) -> tuple[dict, list]:
+    storage, items, new_items = get_storage(), {}, []
+    for sha256, attachment in staged.attachments.items():
+        item = EvidenceItem.objects.filter(case=case, sha256=sha256).first()
+        if item is None:
+            if storage.promote(attachment.path, sha256):
+                promoted.append(sha256)
+            item = EvidenceItem.objects.create(
+                case=case, kind=attachment.kind, sha256=sha256, size=attachment.size, mime=attachment.mime,
+                original_name=clean_original_name(attachment.name), received_at=job.received_at,
+                occurred_at=attachment.occurred_at, occurred_at_source=TimeSource.EXPORT,
+                uploaded_by=job.created_by, imported_from=export_item, source_position=attachment.position,
+            )
+            custody_record(action="evidence.received", actor=job.created_by, case_id=case.id, item_id=item.id,
+                           sha256=sha256, details={"from_export": export_item.sha256, "position": attachment.position})
+            new_items.append(item)
+        items[sha256] = item
+    return items, new_items
+
+
+def _events(job: Import, case: Case, export_item: EvidenceItem, staged: _Staged):
+    for (kind, channel, direction, status_, occurred_at, number, normalized, contact_name, duration_s, body,
+         type_code, position, fingerprint, _shas) in _staged_rows(staged.path):
+        yield Event(
+            case_id=case.id, kind=kind, channel=channel, direction=direction, status=status_,
+            occurred_at=occurred_at, number=number, number_normalized=normalized, contact_name=contact_name,
+            duration_s=duration_s, body=body, source_item_id=export_item.id, source_position=position,
+            source_type_code=type_code, fingerprint=fingerprint,
+        )
+
+
+def _link_attachments(case: Case, staged: _Staged, items: dict) -> None:
+    if not items:
+        return
+    wanted = {row[12]: row[13] for row in _staged_rows(staged.path) if row[13]}
+    links = []
+    ids = Event.objects.filter(case=case, fingerprint__in=list(wanted)).values_list("id", "fingerprint")
+    for event_id, fingerprint in ids:
+        links += [Event.attachments.through(event_id=event_id, evidenceitem_id=items[sha].id)
+                  for sha in wanted[fingerprint] if sha in items]
+    Event.attachments.through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _counts_by_kind(case: Case) -> dict:
+    return dict(Event.objects.filter(case=case).values_list("kind").annotate(n=Count("id")).order_by())
+
+
+def _fail(job: Import, attempt: int, problem: dict, context: ImportContext) -> None:
+    """Mark the import failed with what went wrong; its stored export goes if nothing needs it."""
+    updated = Import.objects.filter(id=job.id, attempt=attempt, status=Status.RUNNING).update(
+        status=Status.FAILED, errors=[problem], warnings=context.problems(), finished_at=timezone.now(),
+    )
+    if not updated:
+        return
+    custody_record(action="import.failed", actor=job.created_by, case_id=job.case_id, sha256=job.sha256,
+                   details={"import": str(job.id), "error": problem["code"]})
+    _forget_export(job.sha256)
+
+
+def _forget_export(sha256: str) -> None:
+    """Remove a stored export that no item and no pending or finished import refers to."""
+    in_use = EvidenceItem.objects.filter(sha256=sha256).exists() or Import.objects.filter(
+        sha256=sha256, status__in=[Status.QUEUED, Status.RUNNING, Status.DONE]).exists()
+    if not in_use:
+        get_storage().remove_unreferenced(sha256)
+
+
+def _forget_attachments(sha256s: list[str]) -> None:
+    for sha256 in sha256s:
+        if not EvidenceItem.objects.filter(sha256=sha256).exists():
+            get_storage().remove_unreferenced(sha256)
