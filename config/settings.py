@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "evidence.intake",
     "evidence.events",
     "evidence.imports",
+    "evidence.analysis",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several fields share a name but not their choices; give each set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "EventChannelEnum": "evidence.events.models.Channel",
+        "CallChannelEnum": "evidence.events.models.CALL_CHANNEL_CHOICES",
+        "MessageChannelEnum": "evidence.events.models.MESSAGE_CHANNEL_CHOICES",
+        "ContactChannelEnum": "evidence.cases.models.ContactChannel",
+        "NumberRoleEnum": "evidence.cases.models.Role",
+        "ThirdPartyRelationEnum": "evidence.cases.parties_api.THIRD_PARTY_RELATIONS",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

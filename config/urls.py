@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from evidence.accounts.api import TokenLoginApi
+from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsApi
 from evidence.cases.api import CaseDetailApi, CaseListApi
 from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
 from evidence.common.health import healthz
@@ -27,6 +28,10 @@ api = [
     path("api/cases/<uuid:case_id>/third-parties/<uuid:contact_id>/", ThirdPartyDetailApi.as_view(), name="case-third-party"),
     path("api/cases/<uuid:case_id>/imports/", CaseImportsApi.as_view(), name="case-imports"),
     path("api/imports/<uuid:import_id>/", ImportDetailApi.as_view(), name="import-detail"),
+    path("api/cases/<uuid:case_id>/findings/", FindingsApi.as_view(), name="case-findings"),
+    path("api/cases/<uuid:case_id>/charts/", ChartsApi.as_view(), name="case-charts"),
+    path("api/cases/<uuid:case_id>/analysis/", AnalysisApi.as_view(), name="case-analysis"),
+    path("api/rulesets/", RulesetsApi.as_view(), name="rulesets"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),

@@ -13,7 +13,7 @@ from functools import lru_cache
 import phonenumbers
 
 REGIONS = {"CN": "CN", "US": "US", "UK": "GB", "OTHER": None}
-_DIALABLE = re.compile(r"^[+\d][\d\s().\-/]*$")
+_DIALABLE = re.compile(r"^[+(\d][\d\s().\-/+]*$")
 
 
 @lru_cache(maxsize=65536)

@@ -11,7 +11,7 @@ from evidence.cases.models import ContactChannel, NumberLabel, Role, ThirdPartyC
 from evidence.cases.selectors import cases_visible_to, cases_writable_by
 from evidence.cases.services import number_label_remove, number_label_set, third_party_record, third_party_remove
 
-THIRD_PARTY_RELATIONS = [r for r in Role if r not in (Role.COLLECTOR, Role.LENDER, Role.SELF)]
+THIRD_PARTY_RELATIONS = [(r.value, r.label) for r in Role if r not in (Role.COLLECTOR, Role.LENDER, Role.SELF)]
 
 
 class LabelInput(serializers.Serializer):
@@ -47,6 +47,7 @@ class CaseLabelsApi(APIView):
 class LabelDetailApi(APIView):
     """Take a label back."""
 
+    @extend_schema(responses={204: None})
     def delete(self, request, case_id, label_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
         number_label_remove(label=get_object_or_404(case.number_labels, id=label_id), actor=request.user, request=request)
@@ -55,7 +56,7 @@ class LabelDetailApi(APIView):
 
 class ThirdPartyInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    relation = serializers.ChoiceField(choices=[(r.value, r.label) for r in THIRD_PARTY_RELATIONS])
+    relation = serializers.ChoiceField(choices=THIRD_PARTY_RELATIONS)
     number = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contacted_at = CaseLocalDateTimeField(help_text="With an offset, or local time in the case's time zone.")
     channel = serializers.ChoiceField(choices=ContactChannel.choices)
@@ -91,6 +92,7 @@ class CaseThirdPartiesApi(APIView):
 class ThirdPartyDetailApi(APIView):
     """Remove a third-party record entered by mistake (the removal is logged)."""
 
+    @extend_schema(responses={204: None})
     def delete(self, request, case_id, contact_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
         contact = get_object_or_404(case.third_party_contacts, id=contact_id)

@@ -20,7 +20,7 @@ from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.selectors import cases_visible_to, cases_writable_by
 from evidence.common.errors import EvidenceError
-from evidence.events.models import CALL_CHANNELS, MESSAGE_CHANNELS, Channel, Direction, Event, EventKind
+from evidence.events.models import CALL_CHANNEL_CHOICES, MESSAGE_CHANNEL_CHOICES, Channel, Direction, Event, EventKind
 from evidence.events.selectors import (
     TIMELINE_TYPES,
     TimelineFilter,
@@ -42,13 +42,13 @@ class CallInput(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices)
     started_at = CaseLocalDateTimeField(help_text="With an offset, or local time in the case's time zone.")
     duration_s = serializers.IntegerField(min_value=0, max_value=86400, required=False)
-    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in CALL_CHANNELS], default=Channel.PHONE)
+    channel = serializers.ChoiceField(choices=CALL_CHANNEL_CHOICES, default=Channel.PHONE)
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class MessageInput(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in MESSAGE_CHANNELS])
+    channel = serializers.ChoiceField(choices=MESSAGE_CHANNEL_CHOICES)
     direction = serializers.ChoiceField(choices=[Direction.IN, Direction.OUT])
     address = serializers.CharField(max_length=200, allow_blank=True, help_text="Number, WeChat name or sender.")
     body = serializers.CharField(max_length=100_000, allow_blank=True)
@@ -186,12 +186,13 @@ def _parse_moment(name: str, value: str, case: Case, *, end: bool) -> datetime |
     if not value:
         return None
     zone = ZoneInfo(case.timezone)
-    moment = parse_datetime(value)
+    try:
+        day = parse_date(value)  # a plain date: the whole local day
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(0)) if day else parse_datetime(value)
+    except ValueError:
+        moment = None
     if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise BadTimelineFilter(name=name, value=value[:40], why=_("use 2026-05-01 or 2026-05-01T22:00+08:00"))
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time(0))
+        raise BadTimelineFilter(name=name, value=value[:40], why=_("use 2026-05-01 or 2026-05-01T22:00+08:00"))
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=zone)
     return moment

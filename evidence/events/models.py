@@ -40,6 +40,8 @@ class Channel(models.TextChoices):
 
 CALL_CHANNELS = (Channel.PHONE, Channel.WECHAT, Channel.VISIT, Channel.OTHER)
 MESSAGE_CHANNELS = (Channel.SMS, Channel.MMS, Channel.WECHAT, Channel.LETTER, Channel.EMAIL, Channel.OTHER)
+CALL_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in CALL_CHANNELS]
+MESSAGE_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in MESSAGE_CHANNELS]
 
 
 class MessageStatus(models.TextChoices):
@@ -89,7 +91,6 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["case", "occurred_at", "id"], name="event_case_time"),
             models.Index(fields=["case", "number_normalized", "occurred_at"], name="event_case_number"),
-            models.Index(fields=["case", "kind", "occurred_at"], name="event_case_kind"),
         ]
 
     def __str__(self):

@@ -47,14 +47,14 @@ def timeline_entries(case: Case, where: TimelineFilter) -> QuerySet:
             events = events.filter(occurred_at__gte=where.since)
         if where.until:
             events = events.filter(occurred_at__lt=where.until)
-        parts.append(events.annotate(at=F("occurred_at")).values_list("id", "at", "kind"))
+        parts.append(events.order_by().annotate(at=F("occurred_at")).values_list("id", "at", "kind"))
     if "file" in where.types and not (where.number or where.direction or where.channel):
         files = timeline_files(case).annotate(at=Coalesce("occurred_at", "received_at"))
         if where.since:
             files = files.filter(at__gte=where.since)
         if where.until:
             files = files.filter(at__lt=where.until)
-        parts.append(files.annotate(type=Value("file", CharField())).values_list("id", "at", "type"))
+        parts.append(files.order_by().annotate(type=Value("file", CharField())).values_list("id", "at", "type"))
     if not parts:
         return Event.objects.none().values_list("id", "occurred_at", "kind")
     query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)

@@ -1,10 +1,14 @@
 """Writing calls and messages: typed in one at a time, or many at once from an import."""
 
 import hashlib
+import uuid
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
@@ -64,6 +68,7 @@ def event_record(
     )
     try:
         with transaction.atomic():
+            Case.objects.select_for_update().filter(id=case.id).first()  # imports check for duplicates under it
             event = Event.objects.create(
                 case=case, kind=kind, channel=channel, direction=direction, status=status,
                 occurred_at=occurred_at, number=number, number_normalized=normalized,
@@ -80,18 +85,71 @@ def event_record(
     return event, True
 
 
-def events_insert(*, case: Case, events: Iterable[Event], batch_size: int = 2000) -> int:
-    """Insert many events, skipping any already in the case; returns how many were new.
+class EventRow(NamedTuple):
+    """One call or message ready for the bulk insert (an import's staging format)."""
 
-    Call inside the import's transaction, with the case row locked, so the count is exact.
+    kind: str
+    channel: str
+    direction: str
+    status: str
+    occurred_at: datetime
+    number: str
+    number_normalized: str
+    contact_name: str
+    duration_s: int | None
+    body: str
+    source_position: str
+    source_type_code: int | None
+    fingerprint: str
+
+
+_INSERT_COLUMNS = ("id", "case_id", "source_item_id", "note", "created_at", *EventRow._fields)
+
+
+def events_insert(*, case: Case, source_item_id, rows: Iterable[EventRow]) -> Counter:
+    """Insert the rows the case does not have yet; how many of each kind were new.
+
+    Duplicates are recognised by fingerprint, against the case and within the rows, so the
+    same export twice adds nothing. Call inside the import's transaction with the case row
+    locked (every writer of events locks it), so the check cannot race another import.
+
+    Not bulk_create: for 100k rows Django spent twenty times longer building SQL than the
+    database spent inserting. PostgreSQL gets COPY; SQLite gets executemany.
     """
-    before = Event.objects.filter(case=case).count()
-    batch: list[Event] = []
-    for event in events:
-        batch.append(event)
+    seen = set(Event.objects.filter(case=case).values_list("fingerprint", flat=True))
+    added: Counter = Counter()
+
+    def new_rows():
+        for row in rows:
+            if row.fingerprint not in seen:
+                seen.add(row.fingerprint)
+                added[row.kind] += 1
+                yield row
+
+    fields = {field.attname: field for field in Event._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(fields[name].column) for name in _INSERT_COLUMNS)
+    table = quote(Event._meta.db_table)
+    fixed = (case.id, source_item_id, "", timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in new_rows():
+                    copy.write_row((uuid.uuid4(), *fixed, *row))
+        else:
+            _insert_many(cursor, table, columns, fixed, new_rows())
+    return added
+
+
+def _insert_many(cursor, table, columns, fixed, rows, batch_size: int = 5000) -> None:
+    as_time = connection.ops.adapt_datetimefield_value
+    fixed = (fixed[0].hex, fixed[1].hex, fixed[2], as_time(fixed[3]))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(fixed) + 1 + len(EventRow._fields)))})"
+    batch = []
+    for row in rows:
+        batch.append((uuid.uuid4().hex, *fixed, *row[:4], as_time(row[4]), *row[5:]))
         if len(batch) >= batch_size:
-            Event.objects.bulk_create(batch, ignore_conflicts=True)
+            cursor.executemany(sql, batch)
             batch.clear()
     if batch:
-        Event.objects.bulk_create(batch, ignore_conflicts=True)
-    return Event.objects.filter(case=case).count() - before
+        cursor.executemany(sql, batch)

@@ -17,8 +17,6 @@ MESSAGES = {
     "xml_too_deep": _("The XML nests deeper than %(limit)s levels at line %(line)s; exports never do."),
     "xml_wrong_root": _("The XML's root element is <%(root)s>, not <%(expected)s>."),
     "record_too_large": _("The record at line %(line)s has a field of %(size)s characters; the limit is %(limit)s."),
-    "bad_time": _("The record at %(position)s has no readable time (%(value)s)."),
-    "bad_value": _("The record at %(position)s has an unreadable %(field)s (%(value)s)."),
     "csv_header": _("The first line must name the columns; missing: %(missing)s."),
     "csv_malformed": _("The CSV is malformed at line %(line)s: %(reason)s."),
     "no_records": _("No calls or messages were found in the file."),
@@ -26,7 +24,6 @@ MESSAGES = {
     "attachment_refused": _("The attachment in the message at %(position)s was refused: %(reason)s."),
     "attachment_corrupt": _("The picture in the message at %(position)s is damaged or incomplete."),
     "attachment_too_large": _("The picture in the message at %(position)s has more than %(limit)s million pixels (a decompression bomb?)."),
-    "archive_bomb": _("The archive expands beyond %(limit)s MiB: refused as a decompression bomb."),
     "timed_out": _("The import took longer than %(limit)s seconds and was stopped. Split the export and try again."),
     "internal_error": _("The import failed because of a fault on the server; it has been logged. Try again later."),
     # Warnings: the import completes, and says what it could not read.

@@ -21,7 +21,6 @@ import magic
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -32,7 +31,7 @@ from evidence.cases.services import case_revise
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
-from evidence.events.services import event_fingerprint, events_insert
+from evidence.events.services import EventRow, event_fingerprint, events_insert
 from evidence.imports import parsers
 from evidence.imports.models import Import, Status
 from evidence.imports.parsers.base import HEAD_BYTES, ImportContext, ParsedEvent
@@ -202,16 +201,18 @@ def _stage(job: Import, context: ImportContext, work_dir: Path) -> _Staged:
     return staged
 
 
-def _row(event: ParsedEvent, region, staged: _Staged, context: ImportContext) -> tuple:
+def _row(event: ParsedEvent, region, staged: _Staged, context: ImportContext) -> tuple[EventRow, tuple]:
+    """The event as an insertable row, and the SHA-256s of its attachments."""
     normalized = number_normalize(event.number, region)
     fingerprint = event_fingerprint(
         kind=event.kind, channel=event.channel, occurred_at=event.occurred_at, number_normalized=normalized,
         direction=event.direction, duration_s=event.duration_s, body=event.body,
     )
     shas = tuple(_check_attachment(attachment, event, staged, context) for attachment in event.attachments)
-    return (event.kind, event.channel, event.direction, event.status, event.occurred_at, event.number[:200],
-            normalized, event.contact_name[:200], event.duration_s, event.body, event.type_code,
-            event.position[:120], fingerprint, tuple(sha for sha in shas if sha))
+    row = EventRow(event.kind, event.channel, event.direction, event.status, event.occurred_at, event.number[:200],
+                   normalized, event.contact_name[:200], event.duration_s, event.body, event.position[:120],
+                   event.type_code, fingerprint)
+    return row, tuple(sha for sha in shas if sha)
 
 
 def _check_attachment(attachment, event: ParsedEvent, staged: _Staged, context: ImportContext) -> str | None:
@@ -258,11 +259,9 @@ def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) 
             case = Case.objects.select_for_update().get(id=job.case_id)
             export_item = _export_item(job, case)
             items, new_items = _attachment_items(job, case, export_item, staged, promoted)
-            before = _counts_by_kind(case)
-            events_insert(case=case, events=_events(job, case, export_item, staged))
-            after = _counts_by_kind(case)
+            added = events_insert(case=case, source_item_id=export_item.id,
+                                  rows=(row for row, _shas in _staged_rows(staged.path)))
             _link_attachments(case, staged, items)
-            added = {kind: after.get(kind, 0) - before.get(kind, 0) for kind in ("call", "message")}
             counts = {
                 "calls": added["call"], "messages": added["message"], "attachments": len(new_items),
                 "duplicates": sum(staged.records.values()) - sum(added.values()), "skipped": context.skipped,
@@ -289,8 +288,10 @@ def _export_item(job: Import, case: Case) -> EvidenceItem:
     if item is not None:
         return item
     export_format = parsers.format_by_name(job.format)
+    with get_storage().open(job.sha256) as stream:
+        mime = parsers.format_mime(export_format, stream.read(HEAD_BYTES))
     item = EvidenceItem.objects.create(
-        case=case, kind=Kind.EXPORT, sha256=job.sha256, size=job.size, mime=export_format.mime,
+        case=case, kind=Kind.EXPORT, sha256=job.sha256, size=job.size, mime=mime,
         original_name=job.original_name, received_at=job.received_at, uploaded_by=job.created_by,
         note=str(export_format.label),
     )
@@ -319,31 +320,16 @@ def _attachment_items(job, case, export_item, staged: _Staged, promoted: list) -
     return items, new_items
 
 
-def _events(job: Import, case: Case, export_item: EvidenceItem, staged: _Staged):
-    for (kind, channel, direction, status_, occurred_at, number, normalized, contact_name, duration_s, body,
-         type_code, position, fingerprint, _shas) in _staged_rows(staged.path):
-        yield Event(
-            case_id=case.id, kind=kind, channel=channel, direction=direction, status=status_,
-            occurred_at=occurred_at, number=number, number_normalized=normalized, contact_name=contact_name,
-            duration_s=duration_s, body=body, source_item_id=export_item.id, source_position=position,
-            source_type_code=type_code, fingerprint=fingerprint,
-        )
-
-
 def _link_attachments(case: Case, staged: _Staged, items: dict) -> None:
     if not items:
         return
-    wanted = {row[12]: row[13] for row in _staged_rows(staged.path) if row[13]}
+    wanted = {row.fingerprint: shas for row, shas in _staged_rows(staged.path) if shas}
     links = []
     ids = Event.objects.filter(case=case, fingerprint__in=list(wanted)).values_list("id", "fingerprint")
     for event_id, fingerprint in ids:
         links += [Event.attachments.through(event_id=event_id, evidenceitem_id=items[sha].id)
                   for sha in wanted[fingerprint] if sha in items]
     Event.attachments.through.objects.bulk_create(links, ignore_conflicts=True)
-
-
-def _counts_by_kind(case: Case) -> dict:
-    return dict(Event.objects.filter(case=case).values_list("kind").annotate(n=Count("id")).order_by())
 
 
 def _fail(job: Import, attempt: int, problem: dict, context: ImportContext) -> None:

@@ -1,8 +1,8 @@
 """The export formats we read. A new format is one module and one line here."""
 
-from evidence.imports.parsers import smsbackup
+from evidence.imports.parsers import csvlog, smsbackup, wechat
 
-FORMATS = [smsbackup.messages, smsbackup.calls]
+FORMATS = [smsbackup.messages, smsbackup.calls, csvlog, wechat]
 
 
 def detect_format(head: bytes):
@@ -16,3 +16,9 @@ def format_by_name(name: str):
 
 def readable_formats() -> str:
     return "; ".join(fmt.label for fmt in FORMATS)
+
+
+def format_mime(export_format, head: bytes) -> str:
+    """The MIME type to record for an export (WeChat exports are text or HTML)."""
+    mime_for = getattr(export_format, "mime_for", None)
+    return mime_for(head) if mime_for else export_format.mime
