@@ -1,12 +1,19 @@
+import os
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.celery import app
 from evidence.accounts.models import Role, User
 from evidence.cases.services import case_create
 
@@ -103,3 +110,38 @@ def import_export(client: APIClient, case, data: bytes, name: str = "sms.xml", l
     with TestCase.captureOnCommitCallbacks(execute=True):
         shown = client.get(f"/api/imports/{response.json()['id']}/", HTTP_ACCEPT_LANGUAGE=language)
     return response, shown.json()
+
+
+@pytest.fixture
+def worker(media_root):
+    """A real `celery worker` process on the real Redis broker, with this test's database and files."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "MEDIA_ROOT": str(media_root),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_QUEUE": django_settings.CELERY_TASK_DEFAULT_QUEUE,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
+         "--without-gossip", "--without-mingle", "-Q", django_settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "WARNING"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    app.conf.task_always_eager = False
+    yield process
+    app.conf.task_always_eager = True
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
+
+
+def wait_for(predicate, timeout=60.0) -> bool:
+    """Poll until predicate() is true (a real worker is doing the work)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
