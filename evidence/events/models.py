@@ -1,10 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.cases.models import Case
+from evidence.common.ids import time_ordered_uuid
 from evidence.intake.models import EvidenceItem
 
 
@@ -60,7 +59,7 @@ class Event(models.Model):
     and its position there, so anyone can trace the row back to the bytes.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_uuid, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=8, choices=EventKind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
