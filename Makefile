@@ -24,9 +24,11 @@ run: install
 test: install-test
 	@scripts/services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-## make bench: the upload benchmark (starts its own server)
+## make bench: upload (its own server), import of a 100k-message sms.xml, rules over 100k events
 bench: install-test
 	@$(PY) bench/upload.py
+	@$(PY) bench/imports.py
+	@$(PY) bench/analysis.py
 
 ## make messages: refresh and compile the zh-Hans translations
 messages: install

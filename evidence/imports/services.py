@@ -38,7 +38,7 @@ from evidence.imports.parsers.base import HEAD_BYTES, ImportContext, ParsedEvent
 from evidence.imports.problems import ImportFailed
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import clean_original_name, processing_enqueue
-from evidence.intake.sniffing import CorruptFile, ImageTooLarge, sniff
+from evidence.intake.sniffing import CorruptFile, EmptyFile, ImageTooLarge, sniff
 from evidence.storage.backends import get_storage, sha256_of_stream
 from evidence.storage.uploads import HashedUpload
 
@@ -46,11 +46,6 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
 STAGING_BATCH = 5000
 FINGERPRINT = EventRow._fields.index("fingerprint")
-
-
-class EmptyExport(EvidenceError):
-    code = "empty_file"
-    message = _("The file is empty.")
 
 
 class UnsupportedExport(EvidenceError):
@@ -63,7 +58,7 @@ class UnsupportedExport(EvidenceError):
 def import_receive(*, case: Case, upload: HashedUpload, created_by, request=None) -> Import:
     """Store an export's bytes, recognise its format, and queue the import job."""
     if upload.size == 0:
-        raise EmptyExport()
+        raise EmptyFile()
     with open(upload.temporary_file_path(), "rb") as file:
         head = file.read(HEAD_BYTES)
     export_format = parsers.detect_format(head)

@@ -1,5 +1,7 @@
 import io
 import os
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -38,7 +40,38 @@ class Command(BaseCommand):
                 evidence_ingest(case=case, upload=upload, uploaded_by=user, note="Demo: a late-night call log screenshot.")
             finally:
                 upload.close()
+        if not case.imports.exists():
+            _import_demo_calls(case, user)
         self.stdout.write(f"Demo borrower: {DEMO_USER} / {password if created else '(password unchanged)'}")
+
+
+def _import_demo_calls(case, user) -> None:
+    """A small SMS Backup & Restore call log and message export, imported at once."""
+    from evidence.cases.services import number_label_set
+    from evidence.imports.services import import_receive, import_run
+
+    zone = ZoneInfo(case.timezone)
+    start = datetime(2026, 11, 2, tzinfo=zone)
+    calls, messages = [], []
+    for day in range(5):
+        for minute in (0, 4, 9, 15, 22, 30, 41, 55):  # eight unanswered calls an evening, into the night
+            at = start + timedelta(days=day, hours=21, minutes=minute * 2)
+            calls.append(f'<call number="+86 171 0000 1234" duration="0" date="{int(at.timestamp() * 1000)}" type="3" '
+                         f'presentation="1" readable_date="null" contact_name="(Unknown)" />')
+        at = start + timedelta(days=day, hours=7, minutes=5)
+        messages.append(f'<sms address="10690000123" date="{int(at.timestamp() * 1000)}" type="1" '
+                        f'body="【示例借款】您已逾期{day + 3}天，再不还款将联系您的紧急联系人和单位。" readable_date="null" '
+                        f'contact_name="(Unknown)" />')
+    for name, root, rows in (("calls.xml", "calls", calls), ("sms.xml", "smses", messages)):
+        data = f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<{root} count=\"{len(rows)}\">\n"
+        data += "\n".join(rows) + f"\n</{root}>\n"
+        upload = stage_stream(io.BytesIO(data.encode()), name=name)
+        try:
+            job = import_receive(case=case, upload=upload, created_by=user)
+        finally:
+            upload.close()
+        import_run(import_id=str(job.id))  # now, so the demo's timeline is ready when the server starts
+    number_label_set(case=case, number="+86 171 0000 1234", role="collector", name="示例催收公司", actor=user)
 
 
 def _demo_screenshot() -> bytes:

@@ -1,0 +1,21 @@
+"""`manage.py seed_demo`: what `make run` shows a first-time visitor."""
+
+from evidence.accounts.models import User
+from evidence.cases.models import Case
+from tests.conftest import client_for, run_command
+
+
+def test_it_seeds_a_demo_case_with_a_timeline_and_findings_once(db, capsys):
+    code, output = run_command("seed_demo", capsys)
+    assert code == 0 and "demo / demo-zhengju-2026" in output
+    case = Case.objects.get(owner__username="demo")
+    assert case.evidence_items.filter(kind="screenshot").count() == 1
+    assert [job.status for job in case.imports.all()] == ["done", "done"]
+    client = client_for(User.objects.get(username="demo"))
+    assert client.get(f"/api/cases/{case.id}/timeline/").json()["count"] == 46  # 40 calls, 5 messages, 1 picture
+    rules = {finding["rule"] for finding in client.get(f"/api/cases/{case.id}/findings/").json()}
+    assert {"CN-T", "CN-F2", "CN-3P"} <= rules
+
+    code, output = run_command("seed_demo", capsys)
+    assert code == 0 and "password unchanged" in output
+    assert case.events.count() == 45
