@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evidence.events",
     "evidence.imports",
     "evidence.analysis",
+    "evidence.reports",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,9 @@ REDIS_URL = env_str("REDIS_URL", "")
 QUEUE_DIR = DATA_DIR / "queue"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A job whose worker died unacknowledged is handed to another worker after this long.
+    # It must exceed the longest job (an import may take IMPORT_TIME_LIMIT).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 7200)}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -170,6 +174,18 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000)
 THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 512)
 FILE_UPLOAD_PERMISSIONS = 0o440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+
+# --- Signing and timestamps (report PDFs and packets) ---------------------------------
+# Without a key and certificate the server makes its own on first use, under DATA_DIR/signing.
+SIGNING_KEY_PATH = env_str("SIGNING_KEY_PATH", "")
+SIGNING_CERT_PATH = env_str("SIGNING_CERT_PATH", "")
+SIGNING_CA_PATH = env_str("SIGNING_CA_PATH", "")
+SIGNING_NAME = env_str("SIGNING_NAME", "")
+TSA_URL = env_str("TSA_URL", "")  # an RFC 3161 timestamp authority; none by default
+TSA_CA_PATH = env_str("TSA_CA_PATH", "")  # its root certificate, shipped in packets as certs/tsa-ca.pem
+# Rows of the call and message tables printed in the report (all of them are in the packet's CSV):
+# laying out a table row costs the PDF renderer about 8 ms.
+REPORT_TABLE_ROWS = env_int("REPORT_TABLE_ROWS", 1500)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

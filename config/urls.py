@@ -12,6 +12,13 @@ from evidence.common.views import LoginView, home
 from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
 from evidence.imports.api import CaseImportsApi, ImportDetailApi
 from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
+from evidence.reports.api import (
+    BundleDetailApi,
+    BundlePacketApi,
+    BundleReportApi,
+    CaseBundlesApi,
+    PacketVerifyApi,
+)
 
 api = [
     path("api/auth/token/", TokenLoginApi.as_view(), name="auth-token"),
@@ -32,6 +39,11 @@ api = [
     path("api/cases/<uuid:case_id>/charts/", ChartsApi.as_view(), name="case-charts"),
     path("api/cases/<uuid:case_id>/analysis/", AnalysisApi.as_view(), name="case-analysis"),
     path("api/rulesets/", RulesetsApi.as_view(), name="rulesets"),
+    path("api/cases/<uuid:case_id>/bundles/", CaseBundlesApi.as_view(), name="case-bundles"),
+    path("api/bundles/<uuid:bundle_id>/", BundleDetailApi.as_view(), name="bundle-detail"),
+    path("api/bundles/<uuid:bundle_id>/report.pdf", BundleReportApi.as_view(), name="bundle-report"),
+    path("api/bundles/<uuid:bundle_id>/packet.zip", BundlePacketApi.as_view(), name="bundle-packet"),
+    path("api/packets/verify/", PacketVerifyApi.as_view(), name="packet-verify"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),

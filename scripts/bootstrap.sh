@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
 
-system_packages=(libmagic1)
-[ "$purpose" = test ] && system_packages+=(postgresql redis-server)
+# libmagic: file sniffing; Pango, HarfBuzz and Noto CJK: the report PDF (WeasyPrint).
+system_packages=(libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+# poppler-utils (pdfsig, pdffonts, pdftotext, pdfimages) and openssl check real PDFs and packets.
+[ "$purpose" = test ] && system_packages+=(postgresql redis-server poppler-utils openssl)
 
 missing=()
 for package in "${system_packages[@]}"; do

@@ -88,12 +88,12 @@ def stored_files(media_root: Path) -> list[Path]:
     return [p for folder in ("originals", "tmp") for p in (media_root / folder).rglob("*") if p.is_file()]
 
 
-def run_command(name: str, capsys) -> tuple[int, str]:
+def run_command(name: str, capsys, *args) -> tuple[int, str]:
     """Run a management command the way a shell would: (exit code, what it printed)."""
     from django.core.management import call_command
 
     try:
-        call_command(name)
+        call_command(name, *args)
         code = 0
     except SystemExit as exit:
         code = exit.code
@@ -113,28 +113,43 @@ def import_export(client: APIClient, case, data: bytes, name: str = "sms.xml", l
 
 
 @pytest.fixture
-def worker(media_root):
-    """A real `celery worker` process on the real Redis broker, with this test's database and files."""
+def start_worker(media_root):
+    """Start real `celery worker` processes on the real Redis broker, with this test's database and files."""
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(media_root),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_QUEUE": django_settings.CELERY_TASK_DEFAULT_QUEUE,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-Q", django_settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "WARNING"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    processes = []
+
+    def start(**extra_env) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "MEDIA_ROOT": str(media_root),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_QUEUE": django_settings.CELERY_TASK_DEFAULT_QUEUE,
+            **extra_env,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
+             "--without-gossip", "--without-mingle", "-Q", django_settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "WARNING"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        processes.append(process)
+        return process
+
     app.conf.task_always_eager = False
-    yield process
+    yield start
     app.conf.task_always_eager = True
-    process.terminate()
-    output, _ = process.communicate(timeout=30)
-    print(output)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output)
+
+
+@pytest.fixture
+def worker(start_worker):
+    """One real worker for the test."""
+    return start_worker()
 
 
 def wait_for(predicate, timeout=60.0) -> bool:

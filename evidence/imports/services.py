@@ -9,7 +9,6 @@ and the pictures' items. A failure anywhere leaves no event, no item and no stra
 import logging
 import pickle
 import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -127,7 +126,10 @@ def import_run(*, import_id: str) -> None:
         return
     job = Import.objects.select_related("case").get(id=import_id)
     storage = get_storage()
-    work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=storage.tmp))
+    # Named after the import, and emptied first: a run killed mid-parse left its files here.
+    work_dir = storage.tmp / f"import-{job.id}"
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
     context = ImportContext(
         region=case_region(job.case), zone=ZoneInfo(job.case.timezone), temp_dir=work_dir,
         on_progress=_progress_saver(job, attempt), max_attachment_bytes=settings.UPLOAD_MAX_BYTES,

@@ -45,6 +45,9 @@ class EvidenceItem(models.Model):
     occurred_at = models.DateTimeField(null=True, blank=True)
     occurred_at_source = models.CharField(max_length=8, choices=TimeSource.choices, default=TimeSource.UNKNOWN)
     note = models.TextField(blank=True, max_length=4000)
+    purpose = models.CharField(
+        max_length=500, blank=True, help_text="证明目的: what the borrower says this item proves (for the exhibit list)."
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     verification = models.CharField(max_length=8, choices=Verification.choices, default=Verification.PENDING)
     verified_at = models.DateTimeField(null=True, blank=True)

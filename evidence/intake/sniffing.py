@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import magic
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from rest_framework import status
 
 from evidence.common.errors import EvidenceError
@@ -118,6 +118,9 @@ def _describe(mime: str) -> str:
 
 
 def _check_image(path: str, mime: str) -> None:
+    # Some libraries (WeasyPrint) switch this on for the whole process; a truncated picture
+    # must fail here whatever was imported before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     limit = settings.IMAGE_MAX_PIXELS
     try:
         with Image.open(path, formats=[IMAGE_TYPES[mime]]) as image:

@@ -106,6 +106,15 @@ class LocalStorage:
             os.fsync(tmp.fileno())
         os.replace(tmp.name, path)
 
+    def put_derived_file(self, name: str, path: Path) -> None:
+        """Move a finished, fsynced file into place (same file system: an atomic rename)."""
+        target = self._derived_path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "rb") as file:
+            os.fsync(file.fileno())
+        os.replace(path, target)
+        _fsync_dir(target.parent)
+
     def open_derived(self, name: str) -> BinaryIO:
         return open(self._derived_path(name), "rb")
 

@@ -1,0 +1,181 @@
+"""From a bundle's frozen evidence set to the report's content and the packet's records."""
+
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from evidence.analysis.services import analysis_current
+from evidence.cases.models import Case, Role
+from evidence.custody.models import CustodyEvent
+from evidence.events.models import Event, EventKind
+from evidence.intake.models import EvidenceItem, Kind
+from evidence.reports import texts
+from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
+from evidence.reports.models import Authority, Bundle
+from evidence.storage.backends import get_storage
+
+EMBEDDABLE = ("image/png", "image/jpeg")
+
+
+def evidence_set_sha256(sha256s) -> str:
+    """One hash for a set of originals: the same files give the same value, in any order.
+
+    SHA-256 over the sorted, distinct hex digests, one per line. Anyone can recompute it
+    from manifest.json (or from the originals/ folder) with standard tools.
+    """
+    lines = "".join(f"{sha}\n" for sha in sorted(set(sha256s)))
+    return hashlib.sha256(lines.encode("ascii")).hexdigest()
+
+
+def frozen_items(bundle: Bundle) -> list[EvidenceItem]:
+    """The bundle's items in exhibit order: by when they happened (or arrived), then by hash."""
+    ids = [entry["id"] for entry in bundle.items]
+    items = list(EvidenceItem.objects.filter(id__in=ids).select_related("imported_from"))
+    return sorted(items, key=lambda item: (item.occurred_at or item.received_at, item.sha256))
+
+
+def exhibit_numbers(items: list[EvidenceItem]) -> dict:
+    return {item.id: f"E-{n:03d}" for n, item in enumerate(items, start=1)}
+
+
+def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
+    """Everything the report shows, in the bundle's language."""
+    case: Case = bundle.case
+    language = "en" if bundle.language == "en" else "zh-hans"
+    with translation.override(language):
+        numbers = exhibit_numbers(items)
+        analysis = analysis_current(case)
+        calls, messages = timeline_rows(case, numbers)
+        times = [row.at for row in calls + messages] + [item.occurred_at or item.received_at for item in items]
+        limit = settings.REPORT_TABLE_ROWS
+        calls_note, messages_note = _table_note(len(calls), limit, "calls.csv"), _table_note(len(messages), limit,
+                                                                                             "messages.csv")
+        return ReportContent(
+            language=bundle.language,
+            timezone=case.timezone,
+            title=texts.report_title(bundle),
+            case_title=case.title,
+            borrower_name=bundle.borrower_name,
+            lender=case.lender,
+            lending_app=case.lending_app,
+            collection_agency=case.collection_agency,
+            jurisdiction=case.jurisdiction,
+            purpose=bundle.purpose,
+            authority=Authority(bundle.authority).label if bundle.authority else "",
+            period_start=min(times, default=None),
+            period_end=max(times, default=None),
+            generated_at=bundle.created_at,
+            evidence_set_sha256=bundle.evidence_set_sha256,
+            charts=analysis.charts,
+            findings=[_finding_row(finding, bundle.language) for finding in analysis.findings],
+            findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
+            ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
+            exhibits=[_exhibit(item, numbers) for item in items],
+            calls=calls[:limit],
+            messages=messages[:limit],
+            calls_note=calls_note,
+            messages_note=messages_note,
+            custody=custody_rows(case),
+            certification=texts.certification(case, bundle),
+            how_to_verify=texts.how_to_verify(bundle.language),
+        )
+
+
+def _table_note(total: int, limit: int, records_name: str) -> str:
+    """Long logs are printed in part; the packet's CSV, covered by the same signature, has them all."""
+    if total <= limit:
+        return ""
+    return _("This table shows the first %(shown)s of %(total)s rows, in time order. All of them are in "
+             "records/%(file)s in the packet, covered by the same signature.") % {
+        "shown": limit, "total": total, "file": records_name}
+
+
+def _finding_row(finding: dict, language: str) -> FindingRow:
+    return FindingRow(
+        rule=finding["rule"],
+        title=finding["title"].get(language) or finding["title"]["en"],
+        summary=finding["summary"].get(language) or finding["summary"]["en"],
+        kind=finding["kind"],
+        threshold=finding["threshold_text"].get(language) or finding["threshold_text"]["en"],
+        count=finding["count"],
+        first_at=datetime.fromisoformat(finding["first_at"]),
+        last_at=datetime.fromisoformat(finding["last_at"]),
+        citation=finding["citation"],
+        confidence=finding["confidence"],
+        windows=finding.get("windows", []),
+        examples=finding.get("examples", []),
+    )
+
+
+def _exhibit(item: EvidenceItem, numbers: dict) -> Exhibit:
+    storage = get_storage()
+    embeddable = item.mime in EMBEDDABLE and item.kind in (Kind.SCREENSHOT, Kind.PHOTO)
+    width, height = item.metadata.get("width"), item.metadata.get("height")
+    if embeddable and not (width and height):  # the metadata job has not run yet
+        with Image.open(storage.path(item.sha256)) as image:
+            width, height = image.size
+    return Exhibit(
+        number=numbers[item.id],
+        item_id=str(item.id),
+        kind=item.kind,
+        title=item.original_name or Kind(item.kind).label,
+        source=texts.exhibit_source(item, numbers),
+        purpose=item.purpose or texts.default_purpose(item.kind),
+        summary=texts.exhibit_summary(item),
+        sha256=item.sha256,
+        size=item.size,
+        mime=item.mime,
+        received_at=item.received_at,
+        occurred_at=item.occurred_at,
+        occurred_at_source=item.occurred_at_source,
+        image_path=str(storage.path(item.sha256)) if embeddable else None,
+        image_size=(width, height) if width and height else None,
+        duration_s=item.metadata.get("duration_s"),
+    )
+
+
+def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[TimelineRow]]:
+    """Every call and message of the case, with the borrower's labels, in time order."""
+    labels = {label.number: label for label in case.number_labels.all()}
+    calls, messages = [], []
+    events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(
+        "occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
+        "source_item_id", "source_position",
+    )
+    for at, kind, channel, direction, number, duration, body, note, source_item, position in events.iterator(5000):
+        label = labels.get(number)
+        row = TimelineRow(
+            at=at, kind=kind, channel=channel, direction=direction, number=number,
+            label=(f"{Role(label.role).label} {label.name}".strip() if label else ""),
+            detail=(_duration(duration) if kind == EventKind.CALL else body) + (f" ({note})" if note else ""),
+            source=(f"{numbers.get(source_item, '')} {position}".strip() if source_item else _("entered by hand")),
+        )
+        (calls if kind == EventKind.CALL else messages).append(row)
+    return calls, messages
+
+
+def _duration(seconds: int | None) -> str:
+    seconds = seconds or 0
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def custody_rows(case: Case) -> list[CustodyRow]:
+    events = CustodyEvent.objects.filter(case_id=case.id).order_by("seq")
+    return [
+        CustodyRow(at=event.at, action=event.action, actor=event.actor_name or "system",
+                   details=", ".join(f"{key}={value}" for key, value in sorted(event.details.items()))[:300],
+                   event_hash=event.hash)
+        for event in events
+    ]
+
+
+def local(moment: datetime, zone: str) -> str:
+    """A time as the case's zone shows it, with its offset: 2026-05-01 23:10:05 +08:00."""
+    value = timezone.localtime(moment, ZoneInfo(zone))
+    offset = value.strftime("%z")
+    return f"{value:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"

@@ -1,0 +1,30 @@
+"""The call log and messages as CSV for the packet (records/calls.csv, records/messages.csv)."""
+
+from evidence.cases.models import Case
+from evidence.events.models import Event, EventKind
+from evidence.reports.assemble import local
+from evidence.reports.packet import records_csv
+
+CALL_HEADER = ["time_local", "time_utc", "direction", "channel", "number", "number_as_written", "label", "name",
+               "contact_name", "duration_s", "note", "source_exhibit", "source_position", "event_id"]
+MESSAGE_HEADER = ["time_local", "time_utc", "direction", "status", "channel", "number", "number_as_written", "label",
+                  "name", "contact_name", "body", "note", "source_exhibit", "source_position", "event_id"]
+
+
+def records_files(case: Case, numbers: dict) -> dict[str, bytes]:
+    """Every call and message of the case, in time order, with the borrower's labels."""
+    labels = {label.number: label for label in case.number_labels.all()}
+    calls, messages = [], []
+    for event in Event.objects.filter(case=case).order_by("occurred_at", "id").iterator(5000):
+        label = labels.get(event.number_normalized)
+        common = [local(event.occurred_at, case.timezone), event.occurred_at.isoformat()]
+        who = [event.number_normalized, event.number, label.role if label else "", label.name if label else "",
+               event.contact_name]
+        source = [numbers.get(event.source_item_id, "") if event.source_item_id else "manual", event.source_position,
+                  str(event.id)]
+        if event.kind == EventKind.CALL:
+            calls.append([*common, event.direction, event.channel, *who, event.duration_s, event.note, *source])
+        else:
+            messages.append([*common, event.direction, event.status, event.channel, *who, event.body, event.note,
+                             *source])
+    return {"calls.csv": records_csv(CALL_HEADER, calls), "messages.csv": records_csv(MESSAGE_HEADER, messages)}

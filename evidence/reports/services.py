@@ -1,0 +1,218 @@
+"""Bundles: freeze a case's evidence, then build the signed report and packet in a job."""
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evidence.cases.models import Case
+from evidence.custody.services import custody_record
+from evidence.intake.models import EvidenceItem
+from evidence.reports import assemble, records, texts
+from evidence.reports.models import Bundle, BundleStatus
+from evidence.reports.packet import OriginalChanged, Signatures, write_packet
+from evidence.storage.backends import CHUNK, get_storage
+
+log = logging.getLogger(__name__)
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+
+ERRORS = {
+    "original_changed": _("Exhibit %(exhibit)s (%(name)s) no longer matches the hash taken on arrival: "
+                          "the stored file has changed. The packet was not made."),
+    "original_missing": _("Exhibit %(exhibit)s (%(name)s) is missing from storage. The packet was not made."),
+    "no_evidence": _("The case has no evidence to bundle yet."),
+    "timed_out": _("Building the packet took longer than %(limit)s seconds and was stopped."),
+    "signing_failed": _("The report could not be signed or timestamped: %(reason)s"),
+    "internal_error": _("The packet could not be made because of a fault on the server; it has been logged."),
+}
+
+
+class BundleFailed(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code, params)
+        self.code, self.params = code, params
+
+
+def error_text(error: dict | None) -> str:
+    if not error:
+        return ""
+    template = ERRORS.get(error.get("code"), "")
+    return str(template) % error.get("params", {}) if template else error.get("code", "")
+
+
+# --- requesting -----------------------------------------------------------------------
+def bundle_request(*, case: Case, purpose: str, authority: str = "", language: str = "zh-Hans",
+                   borrower_name: str = "", requested_by, request=None) -> Bundle:
+    """Freeze the case's evidence as it is now and queue the build."""
+    frozen = list(case.evidence_items.order_by("received_at", "id").values("id", "sha256"))
+    with transaction.atomic():
+        bundle = Bundle.objects.create(
+            case=case, purpose=purpose, authority=authority, language=language, borrower_name=borrower_name,
+            items=[{"id": str(entry["id"]), "sha256": entry["sha256"]} for entry in frozen],
+            evidence_set_sha256=assemble.evidence_set_sha256(entry["sha256"] for entry in frozen),
+            created_by=requested_by, created_at=timezone.now(),
+        )
+        custody_record(action="bundle.requested", actor=requested_by, request=request, case_id=case.id,
+                       details={"bundle": str(bundle.id), "purpose": purpose, "items": len(frozen),
+                                "evidence_set_sha256": bundle.evidence_set_sha256})
+        transaction.on_commit(lambda: _enqueue(bundle.id))
+    return bundle
+
+
+def _enqueue(bundle_id) -> None:
+    from evidence.reports.tasks import build_bundle
+
+    build_bundle.delay(str(bundle_id))
+
+
+# --- building -------------------------------------------------------------------------
+def bundle_build(*, bundle_id: str) -> None:
+    """Build (or rebuild after a crash) the report and packet; done only when both are stored."""
+    attempt = _claim(bundle_id)
+    if attempt is None:
+        return
+    bundle = Bundle.objects.select_related("case").get(id=bundle_id)
+    work = _work_dir(get_storage().tmp / f"bundle-{bundle.id}")
+    try:
+        _build(bundle, attempt, work)
+    except BundleFailed as failure:
+        _fail(bundle, attempt, {"code": failure.code, "params": failure.params})
+    except SoftTimeLimitExceeded:
+        from django.conf import settings
+
+        _fail(bundle, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}})
+    except TRANSIENT_ERRORS:
+        raise  # retried; the next run claims the bundle again and starts over
+    except Exception:
+        log.exception("bundle %s failed", bundle_id)
+        _fail(bundle, attempt, {"code": "internal_error", "params": {}})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _work_dir(path: Path) -> Path:
+    """The bundle's scratch folder, emptied first: a run killed mid-build left its files here."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def _claim(bundle_id: str) -> int | None:
+    with transaction.atomic():
+        bundle = Bundle.objects.select_for_update().filter(id=bundle_id).first()
+        if bundle is None or bundle.status in (BundleStatus.DONE, BundleStatus.FAILED):
+            return None
+        bundle.attempt += 1
+        bundle.status, bundle.started_at = BundleStatus.RUNNING, timezone.now()
+        bundle.save(update_fields=["attempt", "status", "started_at"])
+        return bundle.attempt
+
+
+def _progress(bundle: Bundle, attempt: int, percent: float) -> None:
+    """Move the bar forward only: a retried run never shows less than the last one did."""
+    Bundle.objects.filter(id=bundle.id, attempt=attempt).update(progress=Greatest("progress", Value(int(percent))))
+
+
+def _build(bundle: Bundle, attempt: int, work: Path) -> None:
+    from evidence.reports import render, signing
+
+    items = assemble.frozen_items(bundle)
+    if not items:
+        raise BundleFailed("no_evidence")
+    numbers = assemble.exhibit_numbers(items)
+    _verify_originals(bundle, attempt, items, numbers)  # 0–30 %
+    content = assemble.report_content(bundle, items)
+    unsigned, report = work / "report.unsigned.pdf", work / "report.pdf"
+    render.render_report(content, unsigned)
+    _progress(bundle, attempt, 60)
+    try:
+        signing.sign_pdf(unsigned, report)
+    except signing.TimestampError as error:
+        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
+    _progress(bundle, attempt, 70)
+    packet = work / "packet.zip"
+    try:
+        write_packet(
+            bundle=bundle, items=items, report_path=report, readme=texts.PACKET_README.encode("utf-8"),
+            records=records.records_files(bundle.case, numbers), extra={}, signatures=_signatures(signing),
+            out_path=packet, on_progress=lambda fraction: _progress(bundle, attempt, 70 + 25 * fraction),
+        )
+    except OriginalChanged as changed:
+        raise BundleFailed("original_changed", exhibit=numbers[changed.item.id], name=changed.item.original_name) from None
+    except signing.TimestampError as error:
+        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
+    _store_and_finish(bundle, attempt, report, packet)
+
+
+def _signatures(signing) -> Signatures:
+    """The server's key signs SHA256SUMS; the TSA (when set) timestamps it; certs/ lets anyone check."""
+
+    def certificates(reply: bytes | None) -> dict[str, bytes]:
+        identity = signing.signing_identity()
+        files = {"certs/ca.pem": identity.ca_pem, "certs/signer.pem": identity.certificate_pem}
+        if reply is not None:
+            files.update(signing.tsa_certificate_files(reply))
+        return files
+
+    return Signatures(sign=signing.sign_detached, timestamp=signing.timestamp_reply, certificates=certificates)
+
+
+def _verify_originals(bundle: Bundle, attempt: int, items: list[EvidenceItem], numbers: dict) -> None:
+    """Re-hash every original against its recorded SHA-256 before anything is packaged."""
+    storage, total, done = get_storage(), sum(item.size for item in items) or 1, 0
+    for item in items:
+        if not storage.exists(item.sha256):
+            raise BundleFailed("original_missing", exhibit=numbers[item.id], name=item.original_name)
+        digest = hashlib.sha256()
+        with storage.open(item.sha256) as original:
+            while chunk := original.read(CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != item.sha256:
+            raise BundleFailed("original_changed", exhibit=numbers[item.id], name=item.original_name)
+        done += item.size
+        _progress(bundle, attempt, 30 * done / total)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _store_and_finish(bundle: Bundle, attempt: int, report: Path, packet: Path) -> None:
+    """Move both files into derived storage, then — and only then — mark the bundle done."""
+    storage = get_storage()
+    report_sha256, packet_sha256 = _file_sha256(report), _file_sha256(packet)
+    storage.put_derived_file(f"reports/{report_sha256}.pdf", report)
+    storage.put_derived_file(f"packets/{packet_sha256}.zip", packet)
+    with transaction.atomic():
+        updated = Bundle.objects.filter(id=bundle.id, attempt=attempt, status=BundleStatus.RUNNING).update(
+            status=BundleStatus.DONE, progress=100, report_sha256=report_sha256, packet_sha256=packet_sha256,
+            finished_at=timezone.now(), error=None,
+        )
+        if updated:
+            custody_record(action="bundle.built", actor=bundle.created_by, case_id=bundle.case_id,
+                           sha256=packet_sha256, details={"bundle": str(bundle.id), "report_sha256": report_sha256,
+                                                          "evidence_set_sha256": bundle.evidence_set_sha256})
+
+
+def _fail(bundle: Bundle, attempt: int, error: dict) -> None:
+    updated = Bundle.objects.filter(id=bundle.id, attempt=attempt, status=BundleStatus.RUNNING).update(
+        status=BundleStatus.FAILED, error=error, finished_at=timezone.now())
+    if updated:
+        custody_record(action="bundle.failed", actor=bundle.created_by, case_id=bundle.case_id,
+                       details={"bundle": str(bundle.id), "error": error["code"]})
+
+
+def bundle_files(bundle: Bundle) -> dict:
+    """Derived names of the finished bundle's files."""
+    return {"report.pdf": f"reports/{bundle.report_sha256}.pdf", "packet.zip": f"packets/{bundle.packet_sha256}.zip"}

@@ -1,0 +1,155 @@
+"""The report's and the packet's fixed wording, in the bundle's language."""
+
+from django.utils.translation import gettext as _
+
+from evidence.intake.models import EvidenceItem, Kind
+from evidence.reports.models import Authority, Bundle, Purpose
+
+
+def report_title(bundle: Bundle) -> str:
+    if bundle.purpose == Purpose.AUTHORITY and bundle.authority:
+        return _("Evidence of debt-collection harassment, for %(authority)s") % {
+            "authority": Authority(bundle.authority).label}
+    return _("Evidence of debt-collection harassment")
+
+
+def default_purpose(kind: str) -> str:
+    """证明目的 when the borrower has not written one."""
+    return {
+        Kind.SCREENSHOT: _("Shows what the collector sent or did, and when."),
+        Kind.PHOTO: _("Shows what the collector sent or did, and when."),
+        Kind.RECORDING: _("Records what the collector said on the call."),
+        Kind.VIDEO: _("Shows what the collector did."),
+        Kind.DOCUMENT: _("A document received from or about the collector."),
+        Kind.EXPORT: _("The phone's own record of calls and messages, from which the timeline was read."),
+    }.get(kind, "")
+
+
+def exhibit_source(item: EvidenceItem, numbers: dict) -> str:
+    if item.imported_from_id:
+        return _("Picture in a message, exhibit %(number)s, %(position)s") % {
+            "number": numbers.get(item.imported_from_id, "?"), "position": item.source_position}
+    if item.kind == Kind.EXPORT:
+        return _("Phone export (%(what)s), uploaded by the borrower") % {"what": item.note or item.mime}
+    return _("Uploaded from the borrower's phone")
+
+
+def exhibit_summary(item: EvidenceItem) -> str:
+    parts = []
+    if item.metadata.get("width"):
+        parts.append(f"{item.metadata['width']}×{item.metadata['height']} {item.mime}")
+    elif item.metadata.get("duration_s"):
+        parts.append(_("%(seconds)s s of audio") % {"seconds": round(item.metadata["duration_s"])})
+    else:
+        parts.append(item.mime)
+    if item.kind == Kind.EXPORT:
+        counts = item.imported_events.values("kind").order_by()
+        calls = counts.filter(kind="call").count()
+        parts.append(_("%(calls)s calls, %(messages)s messages") % {"calls": calls, "messages": counts.count() - calls})
+    if item.note and item.kind != Kind.EXPORT:
+        parts.append(item.note)
+    return "; ".join(parts)
+
+
+def certification(case, bundle: Bundle) -> str:
+    """The jurisdiction's statement about the electronic data, with blanks to sign."""
+    if case.jurisdiction == "US":
+        return _(
+            "CERTIFICATION (Fed. R. Evid. 902(13), 902(14); 28 U.S.C. §1746)\n\n"
+            "I, ________________________, declare: the files listed in the exhibit list are true copies of "
+            "the data I received on my phone; each was stored by the Evidence Locker server on arrival, and "
+            "its SHA-256 hash, shown beside it, was recorded then and checked again when this report was "
+            "made. The system that stored them is described in this report's section on verification.\n\n"
+            "I declare under penalty of perjury that the foregoing is true and correct.\n\n"
+            "Executed on ____________ at ________________________.\n\nSignature: ________________________"
+        )
+    if case.jurisdiction == "CN":
+        return _(
+            "STATEMENT ON THE COLLECTION AND AUTHENTICITY OF ELECTRONIC DATA\n\n"
+            "I, ________________ (ID number ________________________), state:\n"
+            "1. The electronic data in the exhibit list (screenshots, photos, recordings, call logs, message "
+            "exports) all come from my phone (model ________________); I uploaded them, or exported and then "
+            "uploaded them, with Evidence Locker.\n"
+            "2. The server computed each original file's SHA-256 hash and recorded the time when it received it; "
+            "the originals have not been changed since. All hashes were checked again before this report was made.\n"
+            "3. This report and the packet are electronically signed by the server; SHA256SUMS carries a trusted "
+            "timestamp (when configured).\n"
+            "4. The original phone is available for examination.\n\n"
+            "Signature: ________________    Date: ____________"
+        )
+    return _(
+        "STATEMENT OF TRUTH\n\n"
+        "I, ________________________, believe that the facts stated in this report are true. The files "
+        "listed were received on my phone and stored unchanged; their SHA-256 hashes were recorded on "
+        "arrival and checked again when this report was made.\n\n"
+        "Signed: ________________________    Date: ____________"
+    )
+
+
+def how_to_verify(language: str) -> str:
+    return _(
+        "1. Unpack packet.zip and, inside it, run: sha256sum -c SHA256SUMS (every line must say OK).\n"
+        "2. Check the signature on the list of hashes: openssl cms -verify -binary -inform DER "
+        "-in SHA256SUMS.sig -content SHA256SUMS -CAfile certs/ca.pem -out /dev/null\n"
+        "3. If SHA256SUMS.tsr is present, check the timestamp: openssl ts -verify -data SHA256SUMS "
+        "-in SHA256SUMS.tsr -CAfile certs/tsa-ca.pem -untrusted certs/tsa.pem\n"
+        "4. Check this PDF's signature: pdfsig report.pdf\n"
+        "5. Compare the certificate fingerprint in certs/ with the one the server publishes: "
+        "openssl x509 -in certs/ca.pem -noout -fingerprint -sha256\n"
+        "A hash proves a file has not changed since the server received it; it does not prove what "
+        "the file shows is genuine."
+    )
+
+
+PACKET_README = """证据柜 Evidence Locker — 证据包 / evidence packet
+=====================================================
+
+中文
+----
+本证据包包含：report.pdf（经电子签名的报告）、manifest.json（每份证据的编号、哈希值、
+时间）、originals/（原始文件，逐字节未经修改）、records/（通话记录和短信的 CSV 表格，
+UTF-8 编码）、SHA256SUMS（上述每个文件的 SHA-256 值）、SHA256SUMS.sig（服务器对
+SHA256SUMS 的签名）、SHA256SUMS.tsr（可信时间戳，如已配置）和 certs/（核验所需证书）。
+
+核验方法（只需标准工具，无需联网）：
+1. 解压后，在本目录运行：sha256sum -c SHA256SUMS
+   每一行都应显示“OK”（中文系统显示“成功”）。
+2. 核验签名：
+   openssl cms -verify -binary -inform DER -in SHA256SUMS.sig -content SHA256SUMS -CAfile certs/ca.pem -out /dev/null
+   应显示“Verification successful”。
+3. 如有 SHA256SUMS.tsr，核验时间戳：
+   openssl ts -verify -data SHA256SUMS -in SHA256SUMS.tsr -CAfile certs/tsa-ca.pem -untrusted certs/tsa.pem
+   应显示“Verification: OK”。
+4. 核验报告签名：pdfsig report.pdf，应显示“Signature is Valid”和“Total document signed”。
+5. 将证书指纹与服务器公布的指纹比对：
+   openssl x509 -in certs/ca.pem -noout -fingerprint -sha256
+6. 证据集哈希（evidence_set_sha256）= 把 manifest.json 中所有证据的 sha256 去重、排序、
+   每行一个（以换行结尾）后计算的 SHA-256。
+
+哈希值只能证明文件自服务器收到后未被改动，不能证明截图内容本身真实。
+
+English
+-------
+This packet holds report.pdf (the signed report), manifest.json (every item's exhibit number,
+hash and times), originals/ (the original files, byte for byte), records/ (the call log and
+messages as CSV, UTF-8), SHA256SUMS (the SHA-256 of each of those files), SHA256SUMS.sig (the
+server's signature over SHA256SUMS), SHA256SUMS.tsr (a trusted timestamp, when configured) and
+certs/ (the certificates needed to check them).
+
+To verify, with standard tools and no network:
+1. Unpack, then in this folder run: sha256sum -c SHA256SUMS   (every line must say OK)
+2. The signature:
+   openssl cms -verify -binary -inform DER -in SHA256SUMS.sig -content SHA256SUMS -CAfile certs/ca.pem -out /dev/null
+   must print "Verification successful".
+3. If SHA256SUMS.tsr is present, the timestamp:
+   openssl ts -verify -data SHA256SUMS -in SHA256SUMS.tsr -CAfile certs/tsa-ca.pem -untrusted certs/tsa.pem
+   must print "Verification: OK".
+4. The report's signature: pdfsig report.pdf must print "Signature is Valid" and "Total document signed".
+5. Compare the certificate's fingerprint with the one the server publishes:
+   openssl x509 -in certs/ca.pem -noout -fingerprint -sha256
+6. evidence_set_sha256 is the SHA-256 of the distinct item sha256 values from manifest.json,
+   sorted, one per line, each line ending in a newline.
+
+A hash proves a file has not changed since the server received it; it does not prove that
+what a screenshot shows is genuine.
+"""

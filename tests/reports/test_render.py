@@ -1,0 +1,259 @@
+"""The report PDF, checked with the tools a recipient would use: poppler's pdffonts, pdftotext, pdfimages."""
+
+import hashlib
+import random
+import re
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from evidence.reports import charts
+from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
+from evidence.reports.images import ORIENTATIONS, place, png_idat
+from evidence.reports.labels import labels_for
+from evidence.reports.render import render_report
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SET_HASH = hashlib.sha256(b"evidence set").hexdigest()
+START = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)
+NUMBERS = ["+8613800000001", "+8613800000002", "+8613900000003", "+8618600000004", ""]
+TEXTS = ["【某某金融】您的借款已逾期{n}天，请今日还款。", "再不还款我们就联系你家人和单位。", "Pay now or we call your boss. Ref {n}"]
+
+
+def screenshot(path: Path, size: tuple[int, int], fmt: str, text: str, mode: str = "RGB", exif=None) -> Path:
+    """A phone-like screenshot with chat bubbles, with noise so it does not compress to nothing."""
+    image = Image.effect_noise(size, 12).convert(mode if mode != "RGBA" else "RGB")
+    image = Image.blend(image.convert("RGB"), Image.new("RGB", size, (236, 239, 242)), 0.85)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(CJK_FONT, max(14, size[0] // 22))
+    for i in range(6):
+        top = 40 + i * size[1] // 7
+        draw.rounded_rectangle((20, top, size[0] * 3 // 4, top + size[1] // 10), 12, fill=(255, 255, 255))
+        draw.text((32, top + 10), f"{text} {i + 1}", fill=(20, 20, 20), font=font)
+    if mode == "RGBA":
+        image = image.convert("RGBA")
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(path, fmt, **kwargs)
+    return path
+
+
+def exhibit(number: str, kind: str, path: Path | None, at: datetime, **extra) -> Exhibit:
+    """An exhibit whose hash and size are those of the file (or of a fake recording)."""
+    data = path.read_bytes() if path else f"recording {number}".encode() * 1000
+    size = None
+    if path:
+        with Image.open(path) as im:
+            size = im.size
+    return Exhibit(
+        number=number, item_id=f"item-{number}", kind=kind, title=extra.pop("title", f"{number} 催收短信截图.png"),
+        source=extra.pop("source", "借款人手机上传 uploaded from the borrower's phone"),
+        purpose="证明催收人员在夜间多次发送威胁短信", summary="短信内容包含威胁联系家人和单位的言语",
+        sha256=hashlib.sha256(data).hexdigest(), size=len(data), mime=extra.pop("mime", "image/png"),
+        received_at=at + timedelta(hours=2), occurred_at=at, occurred_at_source="exif",
+        image_path=str(path) if path else None, image_size=size, **extra,
+    )
+
+
+def make_exhibits(folder: Path) -> list[Exhibit]:
+    """Two PNG screenshots (one with alpha), a JPEG screenshot, a turned JPEG photo and a recording."""
+    folder.mkdir(parents=True, exist_ok=True)
+    turned = Image.Exif()
+    turned[0x0112] = 6
+    files = [
+        # Stored as the locker stores originals: named by hash, no extension.
+        ("E-001", "screenshot", screenshot(folder / "5924f5c2e0", (540, 1200), "PNG", "你再不还钱试试"), {}),
+        ("E-002", "screenshot", screenshot(folder / "b.jpg", (480, 1000), "JPEG", "明天上门找你"), {"mime": "image/jpeg"}),
+        ("E-003", "photo", screenshot(folder / "c.jpg", (800, 600), "JPEG", "催收函照片", exif=turned),
+         {"mime": "image/jpeg", "title": "门上贴的催收函 photo of a notice"}),
+        ("E-004", "screenshot", screenshot(folder / "d.png", (400, 880), "PNG", "透明图层", mode="RGBA"), {}),
+    ]
+    out = [exhibit(n, k, p, START + timedelta(days=i), **x) for i, (n, k, p, x) in enumerate(files)]
+    out.append(exhibit("E-005", "recording", None, START + timedelta(days=5), mime="audio/mp4",
+                       title="催收电话录音 call recording.m4a", duration_s=125.4))
+    return out
+
+
+def make_content(folder: Path, language: str = "zh-Hans", calls: int = 300, messages: int = 500) -> ReportContent:
+    """A realistic case: findings, charts, 300 calls, 500 messages, custody entries."""
+    rng = random.Random(7)
+    zh = language == "zh-Hans"
+    call_rows = [
+        TimelineRow(at=START + timedelta(minutes=rng.randrange(60 * 24 * 90)), kind="call", channel="phone",
+                    direction=rng.choice(["in", "missed", "rejected", "out", "blocked"]), number=rng.choice(NUMBERS),
+                    label=rng.choice(["催收 王某", "collector", ""]), detail=f"{rng.randrange(5)}:{rng.randrange(60):02d}",
+                    source=f"E-006 line {n + 2}")
+        for n in range(calls)
+    ]
+    message_rows = [
+        TimelineRow(at=START + timedelta(minutes=rng.randrange(60 * 24 * 90)), kind="message", channel="sms",
+                    direction=rng.choice(["in", "in", "out"]), number=rng.choice(NUMBERS), label="催收 王某",
+                    detail=rng.choice(TEXTS).format(n=n), source=f"E-007 line {n + 2}")
+        for n in range(messages)
+    ]
+    days = [{"date": (START.date() + timedelta(days=d)).isoformat(), "calls": c, "answered": c // 3,
+             "unanswered": c - c // 3, "messages": c // 2} for d, c in ((d, rng.randrange(0, 12)) for d in range(90))]
+    return ReportContent(
+        language=language, timezone="Asia/Shanghai", title="催收骚扰证据报告" if zh else "Evidence report: debt collection harassment",
+        case_title="某某金融催收骚扰", borrower_name="张某", lender="某某小额贷款有限公司", lending_app="某某借",
+        collection_agency="某某信息咨询有限公司", jurisdiction="CN", purpose="authority", authority="某市公安局某某派出所",
+        period_start=START, period_end=START + timedelta(days=90), generated_at=datetime(2026, 11, 29, 5, 30, tzinfo=UTC),
+        evidence_set_sha256=SET_HASH,
+        charts={
+            "calls_per_day": days, "contacts_by_hour": [rng.randrange(0, 30) for _ in range(24)],
+            "top_numbers": [{"number": n or "", "role": "collector" if i < 2 else None, "inferred_collector": i == 2,
+                             "calls": 40 - i * 5, "messages": 12 - i} for i, n in enumerate(NUMBERS[:4])],
+            "night_contacts": {"from": "22:00", "to": "08:00", "count": 37, "by_day": [{"date": "2026-09-02", "count": 3}] * 9},
+            "totals": {"events": calls + messages, "collection_contacts": 700, "calls": calls, "messages": messages},
+        },
+        findings=[
+            FindingRow(rule="CN-T", title="夜间催收" if zh else "Collection at night", summary="22:00 至次日 08:00 之间不得催收。",
+                       kind="self-regulatory", threshold="任何一次：当地时间 22:00 至次日 08:00", count=37,
+                       first_at=START + timedelta(hours=15), last_at=START + timedelta(days=80),
+                       citation="中国银行业协会《金融机构个人消费类贷款催收工作指引（试行）》", confidence="S"),
+            FindingRow(rule="CN-THREAT", title="威胁恐吓" if zh else "Threats", summary="以暴力或其他方法威胁借款人。",
+                       kind="criminal", threshold="任何一次", count=4, first_at=START + timedelta(days=3),
+                       last_at=START + timedelta(days=40), citation="《中华人民共和国刑法》第二百九十三条之一", confidence="P"),
+        ],
+        findings_note="本报告中的时段和次数标准来自行业自律指引，违反这些标准本身并不构成犯罪。" if zh else
+        "Industry limits are not crimes by themselves.",
+        ruleset="cn 2026.11.1", exhibits=make_exhibits(folder), calls=sorted(call_rows, key=lambda r: r.at),
+        messages=sorted(message_rows, key=lambda r: r.at),
+        custody=[CustodyRow(at=START + timedelta(days=d), action="item.received", actor="张某",
+                            details=f"E-00{d + 1} 上传", event_hash=hashlib.sha256(bytes([d])).hexdigest()) for d in range(5)],
+        certification="本人 ________ 声明：以上证据均为本人手机中的原始记录。\n\n签名：________    日期：________",
+        how_to_verify="1. 计算每个文件的 SHA-256。\n2. 与证据目录中的值核对。",
+    )
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    """Text of the PDF (or of one page), in reading order."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def page_count(pdf: Path) -> int:
+    """Pages, from pdfinfo."""
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+@pytest.fixture(scope="module")
+def zh_report(tmp_path_factory) -> tuple[ReportContent, Path]:
+    """The Chinese report, rendered once for the module."""
+    folder = tmp_path_factory.mktemp("zh")
+    content = make_content(folder / "files")
+    render_report(content, folder / "report.pdf")
+    return content, folder / "report.pdf"
+
+
+def test_it_embeds_the_cjk_font_as_a_subset(zh_report):
+    fonts = subprocess.run(["pdffonts", str(zh_report[1])], check=True, capture_output=True, text=True).stdout
+    cjk = [line for line in fonts.splitlines() if re.search(r"Noto-?Sans-?CJK", line)]
+    assert cjk, fonts
+    for line in cjk:
+        assert re.search(r"\byes\s+yes\s+yes\b", line), line  # emb, sub, uni
+
+
+def test_it_prints_the_chinese_headings_and_every_hash_in_full(zh_report):
+    content, pdf = zh_report
+    text = pdftotext(pdf)
+    for heading in ("证据目录", "概要", "规则核查结果", "通话记录", "短信/消息记录", "保管链记录", "电子数据取证及真实性说明"):
+        assert heading in text
+    flat = re.sub(r"\s+", "", text)
+    assert content.evidence_set_sha256 in flat
+    for e in content.exhibits:
+        assert flat.count(e.sha256) >= 2, e.number  # in the list and with the exhibit itself
+    assert "________" in text and content.findings_note[:20] in flat
+
+
+def test_it_puts_page_n_of_m_and_the_set_hash_on_every_page(zh_report):
+    content, pdf = zh_report
+    total = page_count(pdf)
+    for page in (1, 2, total):
+        text = pdftotext(pdf, page)
+        assert f"第 {page} 页 / 共 {total} 页" in text
+        assert content.evidence_set_sha256[:16] in text
+
+
+def test_it_embeds_each_picture_at_its_original_pixel_size(zh_report):
+    content, pdf = zh_report
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    sizes = [tuple(map(int, line.split()[3:5])) for line in listing.splitlines()[2:] if line.split()[2] == "image"]
+    expected = [e.image_size for e in content.exhibits if e.image_path]
+    assert sorted(sizes) == sorted(expected), listing
+
+
+def test_it_copies_png_and_jpeg_data_without_recompressing(zh_report):
+    content, pdf = zh_report
+    data = pdf.read_bytes()
+    by_number = {e.number: Path(e.image_path) for e in content.exhibits if e.image_path}
+    assert png_idat(by_number["E-001"]) in data  # RGB PNG: its IDAT stream as is
+    assert by_number["E-002"].read_bytes() in data  # JPEG: the whole file as is
+    assert by_number["E-003"].read_bytes() in data  # turned by CSS, not re-encoded
+
+
+def test_it_points_the_exhibit_list_at_the_pages_where_the_exhibits_are(zh_report):
+    content, pdf = zh_report
+    list_page = next(p for p in range(1, page_count(pdf) + 1) if "证据目录" in pdftotext(pdf, p))
+    listed = dict(re.findall(r"^\s*(E-\d{3})\b.*?\s(\d+)\s*$", pdftotext(pdf, list_page), re.M))
+    assert set(listed) == {e.number for e in content.exhibits}
+    for number, page in listed.items():
+        exhibit_ = next(e for e in content.exhibits if e.number == number)
+        assert exhibit_.sha256 in re.sub(r"\s+", "", pdftotext(pdf, int(page))), number
+
+
+def test_it_renders_the_english_report(tmp_path):
+    content = make_content(tmp_path / "files", language="en", calls=20, messages=20)
+    render_report(content, tmp_path / "en.pdf")
+    text = pdftotext(tmp_path / "en.pdf")
+    for heading in ("Exhibit list", "Findings", "Custody log", "How to verify", "UTC+08:00 (Asia/Shanghai)"):
+        assert heading in text
+    assert "Industry limits are not crimes by themselves." in text
+
+
+def test_it_renders_an_empty_case(tmp_path):
+    content = make_content(tmp_path / "files", calls=0, messages=0)
+    content.exhibits, content.findings, content.custody = [], [], []
+    content.charts = {"calls_per_day": [], "contacts_by_hour": [0] * 24, "top_numbers": [], "night_contacts": None,
+                      "totals": {"events": 0, "collection_contacts": 0, "calls": 0, "messages": 0}}
+    content.period_start = content.period_end = None
+    render_report(content, tmp_path / "empty.pdf")
+    text = pdftotext(tmp_path / "empty.pdf")
+    assert "没有可显示的数据" in text and "在本期间内没有发现" in text and SET_HASH in re.sub(r"\s+", "", text)
+
+
+def test_it_refuses_a_missing_picture(tmp_path):
+    content = make_content(tmp_path / "files", calls=0, messages=0)
+    Path(content.exhibits[0].image_path).unlink()
+    with pytest.raises(FileNotFoundError):
+        render_report(content, tmp_path / "x.pdf")
+
+
+def test_it_takes_the_language_code_in_any_case():
+    assert labels_for("zh-hans")["exhibit_list"] == "证据目录" and labels_for("en")["exhibit_list"] == "Exhibit list"
+
+
+def test_it_sums_long_periods_per_week_and_then_per_month():
+    day = datetime(2026, 1, 1).date()
+    rows = [{"date": (day + timedelta(days=d)).isoformat(), "calls": 2, "answered": 1, "unanswered": 1, "messages": 1}
+            for d in range(0, 300, 3)]
+    unit, bins = charts.bin_days(rows)
+    assert unit == "week" and sum(b["answered"] for b in bins.values()) == 100
+    unit, bins = charts.bin_days(rows + [{"date": "2027-06-01", "calls": 0, "answered": 0, "unanswered": 0, "messages": 5}])
+    assert unit == "month" and len(bins) == 18 and sum(b["messages"] for b in bins.values()) == 105
+    assert charts.bin_days([]) == ("day", {}) and charts.calls_chart([]) == ("", "day")
+
+
+def test_it_fits_pictures_in_the_page_and_turns_them_as_the_camera_says(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "p.jpg"
+    Image.new("RGB", (4000, 3000)).save(path, "JPEG", exif=exif)
+    spot = place(str(path), 182, 220)
+    assert spot.transform == ORIENTATIONS[6][0]
+    assert spot.box_h == 220 and spot.box_w == pytest.approx(165, abs=0.01)  # shown upright: 3000 x 4000
+    assert (spot.img_w, spot.img_h) == (spot.box_h, spot.box_w)
+    tiny = place(str(screenshot(tmp_path / "t.png", (50, 40), "PNG", "x")), 182, 220)
+    assert tiny.box_w == pytest.approx(50 * 25.4 / 96 * 2, abs=0.01)  # enlarged twice at most
