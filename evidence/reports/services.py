@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from evidence.cases.models import Case
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
-from evidence.reports import assemble, records, texts
+from evidence.reports import assemble, authorities, records, texts
 from evidence.reports.models import Bundle, BundleStatus
 from evidence.reports.packet import OriginalChanged, Signatures, write_packet
 from evidence.storage.backends import CHUNK, get_storage
@@ -141,7 +141,8 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
     try:
         write_packet(
             bundle=bundle, items=items, report_path=report, readme=texts.PACKET_README.encode("utf-8"),
-            records=records.records_files(bundle.case, numbers), extra={}, signatures=_signatures(signing),
+            records=records.records_files(bundle.case, numbers),
+            extra=authorities.complaint_files(bundle, content), signatures=_signatures(signing),
             out_path=packet, on_progress=lambda fraction: _progress(bundle, attempt, 70 + 25 * fraction),
         )
     except OriginalChanged as changed:
