@@ -14,7 +14,7 @@ from evidence.reports import charts
 from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
 from evidence.reports.images import ORIENTATIONS, place, png_idat
 from evidence.reports.labels import labels_for
-from evidence.reports.render import render_report
+from evidence.reports.render import Clock, log_columns, log_table, render_report, text_width
 
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SET_HASH = hashlib.sha256(b"evidence set").hexdigest()
@@ -150,8 +150,8 @@ def zh_report(tmp_path_factory) -> tuple[ReportContent, Path]:
 
 def test_it_embeds_the_cjk_font_as_a_subset(zh_report):
     fonts = subprocess.run(["pdffonts", str(zh_report[1])], check=True, capture_output=True, text=True).stdout
-    cjk = [line for line in fonts.splitlines() if re.search(r"Noto-?Sans-?CJK", line)]
-    assert cjk, fonts
+    cjk = [line for line in fonts.splitlines() if re.search(r"Noto-?Sans-?(Mono-?)?CJK", line)]
+    assert any("Mono" in line for line in cjk) and any("Mono" not in line for line in cjk), fonts  # text and logs
     for line in cjk:
         assert re.search(r"\byes\s+yes\s+yes\b", line), line  # emb, sub, uni
 
@@ -202,6 +202,47 @@ def test_it_points_the_exhibit_list_at_the_pages_where_the_exhibits_are(zh_repor
     for number, page in listed.items():
         exhibit_ = next(e for e in content.exhibits if e.number == number)
         assert exhibit_.sha256 in re.sub(r"\s+", "", pdftotext(pdf, int(page))), number
+
+
+def test_it_prints_every_call_with_its_time_number_label_and_duration(zh_report):
+    content, pdf = zh_report
+    clock, zh = Clock(content.timezone), labels_for("zh-Hans")
+    pages = pdftotext(pdf).split("\f")
+    first = next(n for n, page in enumerate(pages) if "通话记录" in page)
+    last = next(n for n, page in enumerate(pages) if "短信/消息记录" in page)  # the messages start a page
+    stamp = re.compile(r"^\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s")
+    rows = {}
+    for page in pages[first:last]:
+        lines = page.splitlines()
+        header = next(n for n, line in enumerate(lines) if re.match(r"\s*时间\s+类型\s+号码\s+标注\s+时长\s+来源", line))
+        body = [line for line in lines[header + 1:] if line.strip() and "SHA-256" not in line]
+        assert stamp.match(body[0]), body[0]  # every page: the header again, then a whole row
+        for line in body:
+            if found := stamp.match(line):
+                rows.setdefault(found.group(1), []).append(line)
+    assert sum(map(len, rows.values())) == len(content.calls)
+    for call in content.calls:
+        at = clock.time(call.at)
+        parts = [zh["directions"][call.direction], call.number or zh["hidden_number"], call.label, call.detail,
+                 call.source]
+        assert any(all(part in line for part in parts) for line in rows[at]), (call, rows[at])
+
+
+def test_it_lines_up_the_log_columns_and_wraps_long_text_inside_its_column():
+    header = ["时间", "类型", "号码", "标注", "来源", "内容"]
+    body = "【某某金融】您的借款已逾期 12 天，请今日还款，否则我们将联系你的家人和单位。Pay now or we call your boss."
+    rows = [("2026-09-01 10:20:00", "收到", "+8613800000002", "催收 王某", "E-007 line 4", body),
+            ("2026-09-01 10:21:00", "发出", "（隐藏号码）", "", "手工录入", "好的"),
+            ("2026-09-01 10:22:00", "收到", "+447700900123", "collector", "E-007 line 1234", "a\nb")]
+    table = log_table(header, rows, flexible={3: 24, 5: None})
+    start = text_width(table["header"][:table["header"].index("来源")])
+    for row, text in zip(rows, table["rows"], strict=True):
+        lines = text.split("\n")
+        assert text_width(lines[0][:lines[0].index(row[4])]) == start  # the source column starts at one place
+        assert all(text_width(line) <= log_columns() * 500 for line in lines)
+    wrapped = table["rows"][0].split("\n")
+    assert len(wrapped) > 2 and re.sub(r"\s", "", "".join(wrapped)).endswith(re.sub(r"\s", "", body))
+    assert table["rows"][2].split("\n")[1].strip() == "b"  # a line break in a message is kept
 
 
 def test_it_renders_the_english_report(tmp_path):
