@@ -73,8 +73,9 @@ def _probe(path: str) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class PngInfo:
-    """What PDF needs to know to take a PNG's compressed data as it is."""
+    """What PDF needs to know to take a PNG's compressed data as it is, and where that data lies."""
 
+    path: str
     width: int
     height: int
     depth: int
@@ -82,32 +83,60 @@ class PngInfo:
     interlaced: bool
     palette: bytes
     transparent: bool
-    idat: bytes
+    idat: tuple[tuple[int, int], ...]  # (offset, length) of each IDAT chunk's data in the file
+
+    def idat_bytes(self) -> bytes:
+        """The joined IDAT data, read from the file now."""
+        with open(self.path, "rb") as file:
+            parts = []
+            for offset, length in self.idat:
+                file.seek(offset)
+                parts.append(file.read(length))
+        return b"".join(parts)
 
 
-def read_png(data: bytes) -> PngInfo | None:
-    """Split a PNG into its header, palette and joined IDAT data; None when it is not a sound PNG."""
-    if not data.startswith(PNG_SIGNATURE):
-        return None
-    pos, header, palette, transparent, idat = 8, None, b"", False, []
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"PLTE":
-            palette = body
-        elif kind == b"tRNS":
-            transparent = True
-        elif kind == b"IDAT":
-            idat.append(body)
-        elif kind == b"IEND":
-            break
-        pos += 12 + length
+def read_png(path: str | Path) -> PngInfo | None:
+    """A PNG's header, palette and where its IDAT chunks are, reading chunk headers only (a
+    screenshot's pixels stay on disk); None when it is not a sound PNG."""
+    header, palette, transparent, idat = None, b"", False, []
+    with open(path, "rb") as file:
+        if file.read(8) != PNG_SIGNATURE:
+            return None
+        size = file.seek(0, 2)
+        pos = 8
+        while pos + 8 <= size:
+            file.seek(pos)
+            length, kind = struct.unpack(">I4s", file.read(8))
+            if pos + 12 + length > size:
+                return None  # a chunk runs past the end: not a sound PNG
+            if kind == b"IHDR":
+                header = struct.unpack(">IIBBBBB", file.read(13))
+            elif kind == b"PLTE":
+                palette = file.read(min(length, 768))
+            elif kind == b"tRNS":
+                transparent = True
+            elif kind == b"IDAT":
+                idat.append((pos + 8, length))
+            elif kind == b"IEND":
+                break
+            pos += 12 + length
     if header is None or not idat:
         return None
     width, height, depth, color_type, _, _, interlace = header
-    return PngInfo(width, height, depth, color_type, interlace == 1, palette, transparent, b"".join(idat))
+    return PngInfo(str(path), width, height, depth, color_type, interlace == 1, palette, transparent, tuple(idat))
+
+
+class LazyIdat(pydyf.Object):
+    """A PNG's IDAT data, read from its file only when the PDF is written, then let go: a report
+    with hundreds of screenshots never holds more than one of them in memory."""
+
+    def __init__(self, info: PngInfo):
+        super().__init__()
+        self.info = info
+
+    @property
+    def data(self) -> bytes:
+        return self.info.idat_bytes()
 
 
 def png_x_object(info: PngInfo, interpolate: bool) -> pydyf.Stream | None:
@@ -137,7 +166,7 @@ def png_x_object(info: PngInfo, interpolate: bool) -> pydyf.Stream | None:
             "Predictor": 15, "Colors": colors, "BitsPerComponent": info.depth, "Columns": info.width,
         }),
     })
-    return pydyf.Stream([info.idat], extra)
+    return pydyf.Stream([LazyIdat(info)], extra)
 
 
 def install_png_passthrough() -> None:
@@ -151,7 +180,7 @@ def install_png_passthrough() -> None:
         """Original IDAT when the picture is an unchanged local PNG at full size; else WeasyPrint's way."""
         source = getattr(self, "image_data", None)
         if self.format == "PNG" and dpi_ratio == 1 and isinstance(source, wp_images.LazyLocalImage):
-            info = read_png(source.data)
+            info = read_png(source._filename)
             if info and (info.width, info.height) == (self.width, self.height):
                 stream = png_x_object(info, interpolate)
                 if stream is not None:
@@ -164,10 +193,10 @@ def install_png_passthrough() -> None:
 
 def png_idat(path: str | Path) -> bytes:
     """The joined IDAT data of a PNG file (tests compare it with what the PDF holds)."""
-    info = read_png(Path(path).read_bytes())
+    info = read_png(path)
     if info is None:
         raise ValueError(f"{path} is not a PNG")
-    return info.idat
+    return info.idat_bytes()
 
 
 def title_lines(text: str, width_mm: float, font_pt: float) -> int:

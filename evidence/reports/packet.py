@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 import zipfile
@@ -93,7 +94,7 @@ def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: di
                 "occurred_at": item.occurred_at.isoformat() if item.occurred_at else None,
                 "occurred_at_source": item.occurred_at_source, "received_at": item.received_at.isoformat(),
                 "imported_from": str(item.imported_from_id) if item.imported_from_id else None,
-                "purpose": item.purpose,
+                "purpose": item.purpose, "provided_by": item.provided_by,
             }
             for n, item in enumerate(items, start=1)
         ],
@@ -102,11 +103,42 @@ def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: di
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
+class HashingFile:
+    """A file written strictly forward that hashes every byte on the way out.
+
+    It has no seek(), so zipfile writes each entry's sizes after its data (a data descriptor)
+    instead of going back to patch the header: the packet's SHA-256 is known when it is closed,
+    without reading 800 MB again.
+    """
+
+    def __init__(self, path: Path):
+        self.file = open(path, "wb")
+        self.digest = hashlib.sha256()
+        self.position = 0
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.position += len(data)
+        return self.file.write(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+
+
 class PacketWriter:
     """Writes entries in order, hashing each as it goes, then the signed list of hashes."""
 
     def __init__(self, path: Path, moment):
-        self.zip = zipfile.ZipFile(path, "w", allowZip64=True)
+        self.out = HashingFile(path)
+        self.zip = zipfile.ZipFile(self.out, "w", allowZip64=True)
         self.date_time = moment.utctimetuple()[:6]
         self.sums: list[tuple[str, str]] = []
 
@@ -137,15 +169,19 @@ class PacketWriter:
     def sums_file(self) -> bytes:
         return "".join(f"{sha}  {name}\n" for sha, name in self.sums).encode("utf-8")
 
-    def close(self) -> None:
+    def close(self) -> str:
+        """Finish the ZIP; its SHA-256."""
         self.zip.close()
+        self.out.close()
+        return self.out.digest.hexdigest()
 
 
 def write_packet(
     *, bundle: Bundle, items: list[EvidenceItem], report_path: Path, readme: bytes, records: dict[str, bytes],
     extra: dict[str, bytes], signatures: Signatures, out_path: Path, on_progress=lambda fraction: None,
-) -> None:
-    """Write packet.zip. An original whose bytes differ from its recorded hash stops it."""
+) -> tuple[str, str]:
+    """Write packet.zip; (report SHA-256, packet SHA-256). An original whose bytes differ from its
+    recorded hash stops it."""
     storage = get_storage()
     paths = {item.id: original_path(n, item) for n, item in enumerate(items, start=1)}
     record_names = {name: f"records/{name}" for name in records}
@@ -153,7 +189,7 @@ def write_packet(
     try:
         writer.add_bytes(README_NAME, readme)
         with open(report_path, "rb") as report:
-            writer.add_file(REPORT_NAME, report)
+            report_sha256 = writer.add_file(REPORT_NAME, report)
         counts = {name: max(data.count(b"\r\n") - 1, 0) for name, data in records.items()}
         writer.add_bytes(MANIFEST_NAME, manifest(bundle, items, paths, {
             name: {"path": path, "rows": counts[name]} for name, path in record_names.items()}))
@@ -179,5 +215,7 @@ def write_packet(
             writer.add_bytes(f"{SUMS_NAME}.tsr", reply, listed=False)
         for name, data in signatures.certificates(reply).items():
             writer.add_bytes(name, data, listed=False)
-    finally:
+    except BaseException:
         writer.close()
+        raise
+    return report_sha256, writer.close()
