@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "evidence.common",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
     "evidence.imports",
     "evidence.analysis",
     "evidence.reports",
+    "evidence.submissions",
+    "evidence.sharing",
 ]
 
 MIDDLEWARE = [
@@ -204,8 +208,23 @@ TIME_ZONE = "UTC"  # stored times are UTC; each case carries the time zone to sh
 USE_TZ = True
 
 # --- API ------------------------------------------------------------------------------
+# E-mail: invitations to lawyers and invitees, and the borrower's first-access notice. With no
+# EMAIL_HOST the messages are written to the console (make run shows the invitation links there).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Evidence Locker <no-reply@localhost>")
+SITE_URL = env_str("SITE_URL", "")  # e.g. https://evidence.example.org; links in e-mails (else the request's host)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)  # an invitation link works once, for at most this long
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+# Two-factor sign-in (django-otp): the name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "Evidence Locker"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -237,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         "ContactChannelEnum": "evidence.cases.models.ContactChannel",
         "NumberRoleEnum": "evidence.cases.models.Role",
         "ThirdPartyRelationEnum": "evidence.cases.parties_api.THIRD_PARTY_RELATIONS",
+        "SubmissionChannelEnum": "evidence.submissions.models.Channel",
+        "SubmissionStatusEnum": "evidence.submissions.models.SubmissionStatus",
+        "TimeSourceEnum": "evidence.intake.models.TimeSource",
     },
 }
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from evidence.accounts.api import TokenLoginApi
+from evidence.accounts.api import TokenLoginApi, TotpApi, TotpConfirmApi
 from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsApi
 from evidence.cases.api import CaseDetailApi, CaseListApi
 from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
@@ -20,8 +21,18 @@ from evidence.reports.api import (
     PacketVerifyApi,
 )
 
+
+def admin_login(request, extra_context=None):
+    """The admin site signs in through the one sign-in page, with its throttle and two-factor code."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("login"))
+
+
+admin.site.login = admin_login
+
 api = [
     path("api/auth/token/", TokenLoginApi.as_view(), name="auth-token"),
+    path("api/auth/totp/", TotpApi.as_view(), name="auth-totp"),
+    path("api/auth/totp/confirm/", TotpConfirmApi.as_view(), name="auth-totp-confirm"),
     path("api/cases/", CaseListApi.as_view(), name="case-list"),
     path("api/cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
     path("api/cases/<uuid:case_id>/evidence/", CaseEvidenceApi.as_view(), name="case-evidence"),
@@ -47,6 +58,8 @@ api = [
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),
+    path("", include("evidence.submissions.urls")),
+    path("", include("evidence.sharing.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -22,6 +22,7 @@ for _ in $(seq 60); do
     echo "  Evidence Locker is running at http://$host:$port/"
     echo "  API docs: http://$host:$port/api/docs/"
     echo "  Demo login: demo / ${DEMO_PASSWORD:-demo-zhengju-2026} (the password set when the demo was first seeded)"
+    echo "  Demo lawyer: demo-lawyer, same password: sees the demo bundle at http://$host:$port/shared/"
     echo "  Press Ctrl-C to stop."
     echo
     break

@@ -1,16 +1,18 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from evidence.accounts.services import login_authenticate
+from evidence.accounts.selectors import totp_is_enabled
+from evidence.accounts.services import login_authenticate, totp_confirm, totp_disable, totp_enrol
 
 
 class TokenInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_code = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
 
 
 class TokenOutput(serializers.Serializer):
@@ -20,7 +22,7 @@ class TokenOutput(serializers.Serializer):
 
 
 class TokenLoginApi(APIView):
-    """Exchange a user name and password for an API token."""
+    """Exchange a user name and password (and the authenticator app's code, once it is on) for an API token."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -33,3 +35,54 @@ class TokenLoginApi(APIView):
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data)
 
+
+class TotpStatusOutput(serializers.Serializer):
+    enabled = serializers.BooleanField()
+
+
+class TotpEnrolOutput(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32, for typing into the app by hand.")
+    otpauth_url = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URL as a QR code, a standalone SVG document.")
+
+
+class TotpCodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+
+
+class TotpApi(APIView):
+    """Two-factor sign-in with an authenticator app: whether it is on, start setting it up, turn it off."""
+
+    @extend_schema(responses=TotpStatusOutput)
+    def get(self, request):
+        return Response(TotpStatusOutput({"enabled": totp_is_enabled(user=request.user)}).data)
+
+    @extend_schema(request=None, responses={201: TotpEnrolOutput})
+    def post(self, request):
+        enrolment = totp_enrol(user=request.user)
+        response = Response(TotpEnrolOutput(enrolment).data, status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"  # the secret
+        return response
+
+    @extend_schema(
+        description='Turn two-factor sign-in off with a current code, sent as `{"code": ...}` in the body '
+        "or, for clients that cannot send a body with DELETE, as `?code=`.",
+        parameters=[OpenApiParameter("code", str, required=False)],
+        responses={200: TotpStatusOutput},
+    )
+    def delete(self, request):
+        data = TotpCodeInput(data=request.data if "code" in request.data else request.query_params)
+        data.is_valid(raise_exception=True)
+        totp_disable(user=request.user, code=data.validated_data["code"], request=request)
+        return Response(TotpStatusOutput({"enabled": False}).data)
+
+
+class TotpConfirmApi(APIView):
+    """Turn two-factor sign-in on with a code the app shows for the secret just set up."""
+
+    @extend_schema(request=TotpCodeInput, responses=TotpStatusOutput)
+    def post(self, request):
+        data = TotpCodeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        totp_confirm(user=request.user, code=data.validated_data["code"], request=request)
+        return Response(TotpStatusOutput({"enabled": True}).data)

@@ -1,16 +1,28 @@
 """Creating accounts and signing in, with failed sign-ins throttled."""
 
 import hashlib
+import io
+import math
+import re
+from base64 import b32encode
+from dataclasses import dataclass
 
+import django_otp
+import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import status
 
 from evidence.accounts.models import Role, User
+from evidence.accounts.selectors import totp_device_for
 from evidence.common.errors import EvidenceError
+from evidence.custody.services import custody_record
 
 
 class LoginThrottled(EvidenceError):
@@ -23,6 +35,37 @@ class BadCredentials(EvidenceError):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "bad_credentials"
     message = _("Wrong user name or password.")
+
+
+class OtpRequired(EvidenceError):
+    code = "otp_required"
+    message = _("This account uses two-factor sign-in: enter the 6-digit code from your authenticator app.")
+
+
+class OtpInvalid(EvidenceError):
+    code = "otp_invalid"
+    message = _("The authentication code is wrong or has already been used. Wait for a new code and try again.")
+
+
+class OtpThrottled(EvidenceError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "otp_throttled"
+    message = _("Too many wrong authentication codes. Try again in %(seconds)d seconds.")
+
+
+class TotpAlreadyEnabled(EvidenceError):
+    code = "totp_already_enabled"
+    message = _("Two-factor sign-in is already on. Turn it off before setting up another authenticator app.")
+
+
+class TotpNotStarted(EvidenceError):
+    code = "totp_not_started"
+    message = _("Start setting up two-factor sign-in first.")
+
+
+class TotpNotEnabled(EvidenceError):
+    code = "totp_not_enabled"
+    message = _("Two-factor sign-in is not on.")
 
 
 def account_create(*, username: str, password: str, role: str, email: str = "") -> User:
@@ -60,14 +103,25 @@ def login_record_failure(*, username: str, ip: str) -> None:
             cache.set(key, 1, timeout=window)
 
 
-def login_authenticate(*, request, username: str, password: str) -> User:
-    """Authenticate, refusing at once while too many recent attempts have failed."""
+def login_authenticate(*, request, username: str, password: str, otp_code: str = "") -> User:
+    """Authenticate, with the app's code if the account uses one, refusing at once after too many failures."""
     ip = client_ip(request)
     login_check_allowed(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
         login_record_failure(username=username, ip=ip)
         raise BadCredentials()
+    # The code is looked at only once the password is right, so that password guesses never
+    # touch the device's back-off or its last used code.
+    device = totp_device_for(user=user)
+    if device is not None:
+        if not otp_code.strip():
+            raise OtpRequired()
+        try:
+            _totp_verify(user=user, device=device, code=otp_code)
+        except (OtpInvalid, OtpThrottled):
+            login_record_failure(username=username, ip=ip)
+            raise
     return user
 
 
@@ -75,3 +129,85 @@ def client_ip(request) -> str:
     # REMOTE_ADDR is the peer; behind a proxy, configure the proxy to set it (e.g. gunicorn's
     # --forwarded-allow-ips) rather than trusting a client-supplied X-Forwarded-For here.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+# --- Two-factor sign-in with an authenticator app (TOTP, RFC 6238) ---------------------
+
+_DEVICE_NAME = "Authenticator app"
+_CODE = re.compile(r"[0-9]{6,8}")
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    secret: str  # base32, for typing into the app by hand
+    otpauth_url: str
+    qr_svg: str
+
+
+def totp_enrol(*, user: User) -> TotpEnrolment:
+    """Start setting up an authenticator app: a new unconfirmed device replaces any earlier unconfirmed one."""
+    with transaction.atomic():
+        _lock_account(user)
+        if totp_device_for(user=user) is not None:
+            raise TotpAlreadyEnabled()
+        TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=_DEVICE_NAME, confirmed=False)
+    url = device.config_url
+    svg = io.BytesIO()
+    # make_qr: never a Micro QR code, which phone cameras do not read.
+    segno.make_qr(url, error="m").save(svg, kind="svg", scale=4, xmldecl=False, nl=False)
+    return TotpEnrolment(secret=b32encode(device.bin_key).decode(), otpauth_url=url, qr_svg=svg.getvalue().decode())
+
+
+def totp_confirm(*, user: User, code: str, request=None) -> None:
+    """Turn two-factor sign-in on once the app shows a right code for the device being set up."""
+    if totp_device_for(user=user) is not None:
+        raise TotpAlreadyEnabled()
+    device = totp_device_for(user=user, confirmed=False)
+    if device is None:
+        raise TotpNotStarted()
+    _totp_verify(user=user, device=device, code=code)
+    with transaction.atomic():
+        _lock_account(user)
+        if totp_device_for(user=user) is not None:
+            raise TotpAlreadyEnabled()
+        # Zero rows: set up again while the code was being checked, and only the newer secret may be confirmed.
+        if not TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True):
+            raise TotpNotStarted()
+        custody_record(action="account.totp_enabled", actor=user, request=request)
+
+
+def totp_disable(*, user: User, code: str, request=None) -> None:
+    """Turn two-factor sign-in off; a current code from the app proves the person still holds it."""
+    device = totp_device_for(user=user)
+    if device is None:
+        raise TotpNotEnabled()
+    _totp_verify(user=user, device=device, code=code)
+    with transaction.atomic():
+        _lock_account(user)
+        TOTPDevice.objects.devices_for_user(user).delete()
+        custody_record(action="account.totp_disabled", actor=user, request=request)
+
+
+def _totp_verify(*, user: User, device: TOTPDevice, code: str) -> None:
+    """Accept a code once: raises OtpThrottled during django-otp's back-off, OtpInvalid for a wrong or reused code.
+
+    Never call this inside a transaction that the error rolls back: django-otp records the
+    failure (its back-off) and the last used time step on the device row.
+    """
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (info or {}).get("locked_until")
+        wait = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+        raise OtpThrottled(seconds=max(1, math.ceil(wait)))
+    code = "".join(code.split())  # apps show "123 456"
+    # verify_token locks the row and only accepts a time step after the last accepted one,
+    # so a code cannot be used twice, even by two requests at the same moment.
+    if not _CODE.fullmatch(code) or django_otp.verify_token(user, device.persistent_id, code) is None:
+        raise OtpInvalid()
+
+
+def _lock_account(user: User) -> None:
+    # Serialises setting up, confirming and turning off for one account, so that it never
+    # ends up with two devices in use.
+    User.objects.select_for_update().only("pk").get(pk=user.pk)

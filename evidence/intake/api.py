@@ -40,7 +40,7 @@ class EvidenceOutput(serializers.ModelSerializer):
         model = EvidenceItem
         fields = [
             "id", "case", "kind", "sha256", "size", "mime", "original_name", "occurred_at",
-            "occurred_at_source", "received_at", "note", "verification", "verified_at",
+            "occurred_at_source", "received_at", "note", "provided_by", "verification", "verified_at",
             "has_sensitive_metadata", "metadata", "original_url", "thumbnail_url",
         ]
 

@@ -48,6 +48,7 @@ def evidence_ingest(
     occurred_at_source: str | None = None,
     note: str = "",
     client_sha256: str = "",
+    provided_by: str = "",
     request=None,
 ) -> tuple[EvidenceItem, bool]:
     """Store an upload's bytes untouched and record them; (item, created).
@@ -86,6 +87,7 @@ def evidence_ingest(
                 occurred_at_source=source,
                 note=note,
                 uploaded_by=uploaded_by,
+                provided_by=provided_by,
             )
             # Inside the transaction: if linking fails, the row rolls back too.
             stored_here = storage.promote(upload.temporary_file_path(), sha256)
@@ -97,7 +99,8 @@ def evidence_ingest(
                 case_id=case.id,
                 item_id=item.id,
                 sha256=sha256,
-                details={"size": upload.size, "mime": sniffed.mime, "name": item.original_name},
+                details={"size": upload.size, "mime": sniffed.mime, "name": item.original_name,
+                         **({"provided_by": provided_by} if provided_by else {})},
             )
             transaction.on_commit(lambda: processing_enqueue(item.id))
     except IntegrityError:

@@ -11,10 +11,10 @@ from PIL import Image
 
 from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case, Role
-from evidence.custody.models import CustodyEvent
+from evidence.custody.selectors import custody_for_case
 from evidence.events.models import Event, EventKind
 from evidence.intake.models import EvidenceItem, Kind
-from evidence.reports import texts
+from evidence.reports import sections, texts
 from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
 from evidence.reports.models import Authority, Bundle
 from evidence.storage.backends import get_storage
@@ -83,6 +83,8 @@ def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
             custody=custody_rows(case),
             certification=texts.certification(case, bundle),
             how_to_verify=texts.how_to_verify(bundle.language),
+            # Frozen at the bundle's creation: a rebuilt report shows what the first run showed.
+            submissions=sections.submissions_for(case, until=bundle.created_at),
         )
 
 
@@ -165,7 +167,7 @@ def _duration(seconds: int | None) -> str:
 
 
 def custody_rows(case: Case) -> list[CustodyRow]:
-    events = CustodyEvent.objects.filter(case_id=case.id).order_by("seq")
+    events = custody_for_case(case.id)
     return [
         CustodyRow(at=event.at, action=event.action, actor=event.actor_name or "system",
                    details=", ".join(f"{key}={value}" for key, value in sorted(event.details.items()))[:300],

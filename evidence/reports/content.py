@@ -69,6 +69,28 @@ class CustodyRow:
 
 
 @dataclass
+class SubmissionStep:
+    status: str  # submitted, acknowledged, answered, closed
+    at: datetime
+    note: str
+    receipt_sha256: str = ""  # the receipt kept as evidence in the case, "" if none
+
+
+@dataclass
+class SubmissionRow:
+    """A bundle handed to an authority, as recorded up to the time the report's bundle was made."""
+
+    authority: str  # code: cn-12378, us-cfpb, …
+    channel: str  # online_portal, hotline, post, in_person, email
+    submitted_at: datetime
+    reference: str  # 受案回执 / 查询码 / complaint id, "" if none
+    status: str  # the latest step's status
+    note: str = ""
+    packet_sha256: str = ""  # the packet that was handed over
+    history: list[SubmissionStep] = field(default_factory=list)  # in time order
+
+
+@dataclass
 class ReportContent:
     language: str  # "zh-Hans" or "en"
     timezone: str  # IANA zone the times are shown in
@@ -97,3 +119,4 @@ class ReportContent:
     how_to_verify: str
     calls_note: str = ""  # e.g. "the first 1,500 of 2,000 calls; all of them are in records/calls.csv"
     messages_note: str = ""
+    submissions: list[SubmissionRow] = field(default_factory=list)  # shown only when there are any

@@ -42,6 +42,7 @@ class Bundle(models.Model):
     borrower_name = models.CharField(max_length=200, blank=True, help_text="As the borrower chooses to be named.")
     items = models.JSONField(default=list, help_text="The frozen evidence set: [{id, sha256}].")
     evidence_set_sha256 = models.CharField(max_length=64)
+    findings = models.JSONField(default=list, blank=True, help_text="The findings the report printed, as built.")
     status = models.CharField(max_length=8, choices=BundleStatus.choices, default=BundleStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.JSONField(null=True, blank=True, help_text="{code, params} when failed.")

@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import charts
-from .content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
+from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionRow, TimelineRow
 from .images import install_png_passthrough, place, title_lines
 from .labels import LABELS, labels_for, normalise
 
@@ -104,6 +104,7 @@ def context(content: ReportContent) -> dict:
             [_message(r, labels, clock) for r in content.messages], flexible={3: 16, 4: 16, 5: None}),
         "others": [_exhibit(e, labels, clock) for e in others],
         "pictures": [_picture(e, labels, clock, first=(i == 0 and not others)) for i, e in enumerate(images)],
+        "submissions": [_submission(r, labels, clock) for r in content.submissions],
         "custody": log_table(
             [labels[k] for k in ("time", "action", "actor", "details", "event_hash")],
             [_custody(r, clock) for r in content.custody], flexible={2: 16, 3: None}),
@@ -263,6 +264,26 @@ def _picture(e: Exhibit, labels: dict, clock: Clock, first: bool) -> dict:
         "box_style": f"width:{spot.box_w}mm;height:{spot.box_h}mm",
         "img_style": f"width:{spot.img_w}mm;height:{spot.img_h}mm;left:{spot.left}mm;top:{spot.top}mm"
         + (f";transform:{spot.transform}" if spot.transform else ""),
+    }
+
+
+def _submission(r: SubmissionRow, labels: dict, clock: Clock) -> dict:
+    """A submission to an authority: where, how, when, its reference, and each step since."""
+    statuses = labels["submission_statuses"]
+    facts = [
+        (labels["submission_channel"], labels["submission_channels"].get(r.channel, r.channel)),
+        (labels["submission_at"], clock.time(r.submitted_at)),
+        (labels["submission_reference"], r.reference or labels["not_given"]),
+        (labels["submission_status"], statuses.get(r.status, r.status)),
+    ]
+    if r.note:
+        facts.append((labels["submission_note"], r.note))
+    return {
+        "authority": labels["authority_names"].get(r.authority, r.authority),
+        "facts": facts,
+        "packet": r.packet_sha256,
+        "history": [{"at": clock.time(step.at), "status": statuses.get(step.status, step.status), "note": step.note,
+                     "receipt": step.receipt_sha256} for step in r.history],
     }
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
@@ -129,6 +130,8 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
     numbers = assemble.exhibit_numbers(items)
     _verify_originals(bundle, attempt, items, numbers)  # 0–30 %
     content = assemble.report_content(bundle, items)
+    # What the report says is what a lawyer's read-only view shows, even after the case grows.
+    Bundle.objects.filter(id=bundle.id, attempt=attempt).update(findings=analysis_findings(bundle.case))
     unsigned, report = work / "report.unsigned.pdf", work / "report.pdf"
     render.render_report(content, unsigned)
     _progress(bundle, attempt, 60)
@@ -139,7 +142,7 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
     _progress(bundle, attempt, 70)
     packet = work / "packet.zip"
     try:
-        write_packet(
+        report_sha256, packet_sha256 = write_packet(
             bundle=bundle, items=items, report_path=report, readme=texts.PACKET_README.encode("utf-8"),
             records=records.records_files(bundle.case, numbers),
             extra=authorities.complaint_files(bundle, content), signatures=_signatures(signing),
@@ -149,7 +152,12 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
         raise BundleFailed("original_changed", exhibit=numbers[changed.item.id], name=changed.item.original_name) from None
     except signing.TimestampError as error:
         raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
-    _store_and_finish(bundle, attempt, report, packet)
+    _store_and_finish(bundle, attempt, report, report_sha256, packet, packet_sha256)
+
+
+def analysis_findings(case: Case) -> list:
+    """The case's findings as the report prints them."""
+    return analysis_current(case).findings
 
 
 def _signatures(signing) -> Signatures:
@@ -181,18 +189,10 @@ def _verify_originals(bundle: Bundle, attempt: int, items: list[EvidenceItem], n
         _progress(bundle, attempt, 30 * done / total)
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _store_and_finish(bundle: Bundle, attempt: int, report: Path, packet: Path) -> None:
+def _store_and_finish(bundle: Bundle, attempt: int, report: Path, report_sha256: str, packet: Path,
+                      packet_sha256: str) -> None:
     """Move both files into derived storage, then — and only then — mark the bundle done."""
     storage = get_storage()
-    report_sha256, packet_sha256 = _file_sha256(report), _file_sha256(packet)
     storage.put_derived_file(f"reports/{report_sha256}.pdf", report)
     storage.put_derived_file(f"packets/{packet_sha256}.zip", packet)
     with transaction.atomic():

@@ -31,6 +31,8 @@ def exhibit_source(item: EvidenceItem, numbers: dict) -> str:
             "number": numbers.get(item.imported_from_id, "?"), "position": item.source_position}
     if item.kind == Kind.EXPORT:
         return _("Phone export (%(what)s), uploaded by the borrower") % {"what": item.note or item.mime}
+    if item.provided_by:
+        return _("Provided by %(who)s, who was also contacted by the collectors") % {"who": item.provided_by}
     return _("Uploaded from the borrower's phone")
 
 

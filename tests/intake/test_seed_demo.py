@@ -19,3 +19,13 @@ def test_it_seeds_a_demo_case_with_a_timeline_and_findings_once(db, capsys):
     code, output = run_command("seed_demo", capsys)
     assert code == 0 and "password unchanged" in output
     assert case.events.count() == 45
+
+
+def test_the_demo_lawyer_sees_the_demo_bundle(db, capsys):
+    code, output = run_command("seed_demo", capsys)
+    assert code == 0 and "demo-lawyer / demo-zhengju-2026" in output
+
+    shared = client_for(User.objects.get(username="demo-lawyer")).get("/api/shared/").json()
+    assert [s["case_title"] for s in shared] == ["示例案件：某某贷 催收骚扰"]
+    run_command("seed_demo", capsys)
+    assert len(client_for(User.objects.get(username="demo-lawyer")).get("/api/shared/").json()) == 1

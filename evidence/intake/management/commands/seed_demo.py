@@ -14,6 +14,7 @@ from evidence.intake.services import evidence_ingest
 from evidence.storage.uploads import stage_stream
 
 DEMO_USER = "demo"
+DEMO_LAWYER = "demo-lawyer"
 
 
 class Command(BaseCommand):
@@ -42,7 +43,34 @@ class Command(BaseCommand):
                 upload.close()
         if not case.imports.exists():
             _import_demo_calls(case, user)
+        lawyer_created = _share_with_demo_lawyer(case, user, password)
         self.stdout.write(f"Demo borrower: {DEMO_USER} / {password if created else '(password unchanged)'}")
+        self.stdout.write(f"Demo lawyer:   {DEMO_LAWYER} / {password if lawyer_created else '(password unchanged)'}")
+
+
+def _share_with_demo_lawyer(case, owner, password: str) -> bool:
+    """A demo lawyer account with the demo case's bundle shared for 30 days (built here, once)."""
+    from django.utils import timezone
+
+    from evidence.reports.models import Bundle, BundleStatus
+    from evidence.reports.services import bundle_build, bundle_request
+    from evidence.sharing.services import share_create
+
+    lawyer, created = User.objects.get_or_create(username=DEMO_LAWYER, defaults={"role": Role.LAWYER})
+    if created:
+        lawyer.set_password(password)
+        lawyer.save()
+    if lawyer.shares_received.exists():
+        return created
+    bundle = Bundle.objects.filter(case=case, status=BundleStatus.DONE).first()
+    if bundle is None:
+        bundle = bundle_request(case=case, purpose="lawyer", borrower_name="示例用户", requested_by=owner)
+        bundle_build(bundle_id=str(bundle.id))  # the queued job finds it done and stops
+        bundle.refresh_from_db()
+    if bundle.status == BundleStatus.DONE:
+        share_create(bundle=bundle, lawyer=DEMO_LAWYER, expires_at=timezone.now() + timedelta(days=30),
+                     actor=owner)
+    return created
 
 
 def _import_demo_calls(case, user) -> None:

@@ -1,0 +1,99 @@
+"""The lawyer's web pages (read-only) and the invitation sign-up page, in zh-Hans or English."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+
+from evidence.common.errors import EvidenceError
+from evidence.sharing import api, selectors, services
+from evidence.sharing.models import Access
+
+TIMELINE_PAGE = 100
+
+
+def _open_share(request, share_id):
+    return get_object_or_404(selectors.shares_open_to(request.user), id=share_id)
+
+
+def _in_language(texts: dict) -> str:
+    """A {"zh-Hans": ..., "en": ...} text in the page's language."""
+    return texts.get("en" if (get_language() or "").startswith("en") else "zh-Hans") or next(iter(texts.values()), "")
+
+
+@login_required
+@require_GET
+def shared_list(request):
+    return render(request, "sharing/shared_list.html", {"shares": selectors.shares_open_to(request.user)})
+
+
+@login_required
+@require_GET
+def shared_page(request, share_id):
+    share = _open_share(request, share_id)
+    services.access_record(share=share, what=Access.What.OPENED, request=request)
+    events = Paginator(selectors.shared_events(share).order_by("occurred_at", "id"), TIMELINE_PAGE)
+    page = events.get_page(request.GET.get("page"))
+    findings = [
+        {"rule": f["rule"], "title": _in_language(f["title"]), "summary": _in_language(f["summary"]),
+         "count": f["count"], "first_at": f["first_at"], "last_at": f["last_at"], "citation": f["citation"]}
+        for f in share.bundle.findings
+    ]
+    return render(request, "sharing/shared_page.html", {
+        "share": share, "case": share.case, "bundle": share.bundle, "findings": findings, "page": page,
+        "exhibits": selectors.shared_items(share).order_by("occurred_at", "received_at", "sha256"),
+    })
+
+
+@login_required
+@require_GET
+def shared_report(request, share_id):
+    share = _open_share(request, share_id)
+    services.access_record(share=share, what=Access.What.REPORT, request=request)
+    return api._bundle_file(share, "report.pdf", inline=True)
+
+
+@login_required
+@require_GET
+def shared_packet(request, share_id):
+    share = _open_share(request, share_id)
+    if not share.can_download:
+        raise Http404("download not allowed")
+    services.access_record(share=share, what=Access.What.PACKET, request=request)
+    return api._bundle_file(share, "packet.zip", inline=False)
+
+
+@login_required
+@require_GET
+def shared_exhibit(request, share_id, item_id):
+    view = api.SharedExhibitOriginalApi.as_view()
+    return view(request, share_id=share_id, item_id=item_id)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_page(request, token):
+    try:
+        invitation = services.invitation_open(token)
+    except EvidenceError:
+        return render(request, "sharing/invitation_gone.html", status=404)
+    error, values = None, {}
+    if request.method == "POST":
+        values = {"username": request.POST.get("username", "").strip(), "email": request.POST.get("email", "").strip()}
+        form = api.AcceptInput(data={**values, "password": request.POST.get("password", "")})
+        if request.POST.get("password") != request.POST.get("password2"):
+            error = "mismatch"
+        elif not form.is_valid():
+            error = "invalid"
+        else:
+            try:
+                user = services.invitation_accept(token=token, request=request, **form.validated_data)
+            except EvidenceError as failure:
+                error = failure.text()
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("shared-list-page" if user.role == "lawyer" else "home")
+    return render(request, "sharing/invitation.html", {
+        "summary": api.invitation_summary(invitation), "error": error, "values": values})
