@@ -5,6 +5,7 @@ from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from evidence.accounts.api import TokenLoginApi, TotpApi, TotpConfirmApi
+from evidence.accounts.views import two_factor
 from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsApi
 from evidence.cases.api import CaseDetailApi, CaseListApi
 from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
@@ -69,6 +70,7 @@ urlpatterns = api + [
     path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", two_factor, name="two-factor"),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
 ]

@@ -87,6 +87,8 @@ class EvidenceDetailApi(APIView):
     @extend_schema(responses=EvidenceOutput)
     def get(self, request, item_id):
         item = _visible_item(request, item_id)
+        custody_record(action="evidence.viewed", request=request, case_id=item.case_id, item_id=item.id,
+                       sha256=item.sha256)
         return Response(EvidenceOutput(item, context={"request": request}).data)
 
 

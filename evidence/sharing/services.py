@@ -125,7 +125,8 @@ def share_create(*, bundle: Bundle, lawyer: str, expires_at, can_download: bool 
             invitation, token = _invitation(kind=Invitation.Kind.LAWYER, email=share.invited_email,
                                             expires_at=expires_at, share=share)
         custody_record(action="share.created", actor=actor, request=request, case_id=bundle.case_id,
-                       sha256=bundle.packet_sha256,
+                       sha256=bundle.packet_sha256, object_type="share", object_id=share.id,
+                       purpose=f"read-only access for {lawyer.strip()}",
                        details={"share": str(share.id), "bundle": str(bundle.id), "lawyer": lawyer.strip(),
                                 "expires_at": expires_at.isoformat(), "can_download": can_download,
                                 "invited": account is None})
@@ -145,6 +146,7 @@ def share_revoke(*, share: Share, actor, request=None) -> Share:
         Invitation.objects.filter(share=share, used_at__isnull=True).update(expires_at=timezone.now())
         if updated:
             custody_record(action="share.revoked", actor=actor, request=request, case_id=share.case_id,
+                           object_type="share", object_id=share.id,
                            details={"share": str(share.id), "bundle": str(share.bundle_id)})
     share.refresh_from_db()
     return share
@@ -159,6 +161,7 @@ def access_record(*, share: Share, what: str, request, item=None) -> Access:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:256])
         first = Share.objects.filter(id=share.id, first_accessed_at__isnull=True).update(first_accessed_at=access.at)
         custody_record(action=f"share.{what}", actor=user, request=request, case_id=share.case_id,
+                       object_type="share", object_id=share.id,
                        item_id=getattr(item, "id", None), sha256=getattr(item, "sha256", ""),
                        details={"share": str(share.id), "bundle": str(share.bundle_id)})
         if first and share.notify_owner:

@@ -279,3 +279,29 @@ def test_the_web_sign_in_page_still_works_with_only_a_password_for_accounts_with
 
     assert response.status_code == 302
     assert browser.session["_auth_user_id"] == str(borrower.pk)
+
+
+def test_a_lawyer_turns_it_on_and_off_on_the_web_page(lawyer, clock):
+    browser = Client()
+    browser.force_login(lawyer)
+    page = browser.get("/account/two-factor/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Set up an authenticator app" in page
+
+    started = browser.post("/account/two-factor/", {"action": "start"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<svg" in started
+    secret = started.split('<code class="hash">')[1].split("</code>")[0]
+    wrong = browser.post("/account/two-factor/", {"action": "confirm", "code": wrong_code(secret, clock)},
+                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'role="alert"' in wrong and not TOTPDevice.objects.filter(user=lawyer, confirmed=True).exists()
+    let_back_off_pass(lawyer)
+    clock.next_step()
+    on = browser.post("/account/two-factor/", {"action": "confirm", "code": code(secret, clock)},
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Two-factor sign-in is on" in on
+    assert login("lawyer_zhao").json()["error"] == "otp_required"
+
+    clock.next_step()
+    off = browser.post("/account/two-factor/", {"action": "disable", "code": code(secret, clock)},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Two-factor sign-in is off" in off
+    assert login("lawyer_zhao").status_code == 200

@@ -1,6 +1,6 @@
 from evidence.custody.models import CustodyEvent
 from tests import samples
-from tests.conftest import upload
+from tests.conftest import client_for, upload
 
 
 def test_it_streams_the_exact_original_with_its_hash_as_etag(api, case):
@@ -45,3 +45,14 @@ def test_the_list_is_paginated_and_in_receipt_order(api, case):
 
     assert body["count"] == 3
     assert [r["received_at"] for r in body["results"]] == sorted(r["received_at"] for r in body["results"])
+
+
+def test_opening_an_item_is_recorded_too(api, case, borrower, other_borrower):
+    item = upload(api, case, samples.png()).json()
+    client_for(other_borrower).get(f"/api/evidence/{item['id']}/")  # refused: leaves no trace
+
+    api.get(f"/api/evidence/{item['id']}/", REMOTE_ADDR="203.0.113.9")
+
+    viewed = CustodyEvent.objects.get(action="evidence.viewed")
+    assert (viewed.actor, viewed.ip, str(viewed.item_id), viewed.sha256) == (borrower, "203.0.113.9", item["id"],
+                                                                             item["sha256"])
