@@ -1,5 +1,7 @@
 """The lawyer's web pages (read-only) and the invitation sign-up page, in zh-Hans or English."""
 
+from datetime import datetime
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +26,14 @@ def _in_language(texts: dict) -> str:
     return texts.get("en" if (get_language() or "").startswith("en") else "zh-Hans") or next(iter(texts.values()), "")
 
 
+def _when(value):
+    """A finding's ISO time as a datetime, so the page shows it in the case's time zone."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return value
+
+
 @login_required
 @require_GET
 def shared_list(request):
@@ -39,7 +49,7 @@ def shared_page(request, share_id):
     page = events.get_page(request.GET.get("page"))
     findings = [
         {"rule": f["rule"], "title": _in_language(f["title"]), "summary": _in_language(f["summary"]),
-         "count": f["count"], "first_at": f["first_at"], "last_at": f["last_at"], "citation": f["citation"]}
+         "count": f["count"], "first_at": _when(f["first_at"]), "last_at": _when(f["last_at"]), "citation": f["citation"]}
         for f in share.bundle.findings
     ]
     return render(request, "sharing/shared_page.html", {
