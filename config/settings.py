@@ -81,7 +81,7 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "signed-in"
 
 TEMPLATES = [
     {
@@ -194,6 +194,20 @@ REPORT_TABLE_ROWS = env_int("REPORT_TABLE_ROWS", 1500)
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The phone app (frontend/public/) is served by WhiteNoise from the site's root: `/` is its
+# index.html, `/sw.js` its service worker (whose scope must be the root), `/manifest.webmanifest`.
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "public"
+WHITENOISE_INDEX_FILE = True
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+
+
+def _app_shell_headers(headers, path, url):
+    from evidence.common.middleware import app_shell_headers  # settings cannot import the app at load time
+
+    app_shell_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _app_shell_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

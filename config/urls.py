@@ -10,7 +10,7 @@ from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsA
 from evidence.cases.api import CaseDetailApi, CaseListApi
 from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
 from evidence.common.health import healthz
-from evidence.common.views import LoginView, home
+from evidence.common.views import LoginView, signed_in
 from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
 from evidence.imports.api import CaseImportsApi, ImportDetailApi
 from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
@@ -72,5 +72,5 @@ urlpatterns = api + [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", two_factor, name="two-factor"),
     path("admin/", admin.site.urls),
-    path("", home, name="home"),
+    path("signed-in/", signed_in, name="signed-in"),  # `/` itself is the phone app (frontend/public)
 ]

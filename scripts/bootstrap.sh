@@ -8,8 +8,8 @@ purpose=${1:-run}
 # libmagic: file sniffing; Pango, HarfBuzz and Noto CJK: the report PDF (WeasyPrint).
 system_packages=(libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 # poppler-utils (pdfsig, pdffonts, pdftotext, pdfimages), openssl and libnss3-tools (certutil, for
-# the signing tests) check real PDFs and packets.
-[ "$purpose" = test ] && system_packages+=(postgresql redis-server poppler-utils openssl libnss3-tools)
+# the signing tests) check real PDFs and packets; chromium runs the phone app's browser tests.
+[ "$purpose" = test ] && system_packages+=(postgresql redis-server poppler-utils openssl libnss3-tools chromium)
 
 missing=()
 for package in "${system_packages[@]}"; do

@@ -65,7 +65,8 @@ def test_the_schema_validates():
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
-        **os.environ,
+        # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, which a deployment must never set.
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
         "HTTPS": "true",
@@ -88,3 +89,32 @@ def test_a_malformed_setting_stops_the_start_with_its_name(tmp_path, value):
 
     assert result.returncode != 0
     assert "DEBUG" in result.stderr or "UPLOAD_MAX_BYTES" in result.stderr
+
+
+def test_the_phone_app_at_the_root_carries_the_security_headers(client, db):
+    """`/` is the borrowers' phone app (frontend/public/, served by WhiteNoise before any middleware)."""
+    index = client.get("/")
+    worker = client.get("/sw.js")
+    manifest = client.get("/manifest.webmanifest")
+
+    assert index.status_code == worker.status_code == manifest.status_code == 200
+    assert b'<script type="module" src="/app.js">' in b"".join(index.streaming_content)
+    for response in (index, worker, manifest):
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy and "worker-src 'self'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cache-Control"] == "no-cache"  # the service worker decides what is cached
+    assert worker["Service-Worker-Allowed"] == "/"
+
+
+def test_the_phone_app_has_no_inline_script_or_style():
+    """The CSP (script-src 'self', style-src 'self') would block them on a phone."""
+    import re
+
+    for page in (ROOT / "frontend" / "public").glob("*.html"):
+        html = page.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page.name
+        assert "<style" not in html and " style=" not in html and " on" + "click=" not in html, page.name

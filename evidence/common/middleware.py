@@ -16,3 +16,21 @@ class ContentSecurityPolicyMiddleware:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         return response
+
+
+# Files of the phone app never revalidated by a cache in between: the service worker decides.
+ALWAYS_FRESH = ("/", "/index.html", "/sw.js", "/manifest.webmanifest")
+
+
+def app_shell_headers(headers, path: str, url: str) -> None:
+    """Security headers for the phone app's files, which WhiteNoise serves before any middleware."""
+    headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY + "; worker-src 'self'; manifest-src 'self'"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    if url in ALWAYS_FRESH or url.endswith(".html"):
+        headers["Cache-Control"] = "no-cache"
+    if url == "/sw.js":
+        headers["Service-Worker-Allowed"] = "/"

@@ -1,9 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from evidence.accounts.forms import ThrottledAuthenticationForm
-from evidence.cases.selectors import cases_visible_to
 
 
 class LoginView(auth_views.LoginView):
@@ -12,7 +11,6 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def home(request):
-    if getattr(request.user, "role", None) == "lawyer":
-        return redirect("shared-list-page")  # a lawyer has no cases of their own, only what is shared
-    return render(request, "home.html", {"cases": cases_visible_to(request.user)})
+def signed_in(request):
+    """Where the web sign-in leads: a lawyer to what is shared with them, anyone else to the phone app."""
+    return redirect("shared-list-page" if getattr(request.user, "role", None) == "lawyer" else "/")

@@ -104,6 +104,6 @@ def invitation_page(request, token):
                 error = failure.text()
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("shared-list-page" if user.role == "lawyer" else "home")
+                return redirect("signed-in")
     return render(request, "sharing/invitation.html", {
         "summary": api.invitation_summary(invitation), "error": error, "values": values})

@@ -32,10 +32,12 @@ def test_an_invited_lawyer_gets_the_link_by_smtp_and_it_works_once(api, bundle, 
     browser = Client()
     assert browser.get(path).status_code == 200
     signed_up = browser.post(path, {"username": "zhao_lawyer", "email": "", "password": PASSWORD, "password2": PASSWORD})
-    assert signed_up.status_code == 302 and signed_up["Location"] == "/shared/"
+    assert signed_up.status_code == 302
+    landing = browser.get(signed_up["Location"])
+    assert landing.status_code == 302 and landing["Location"] == "/shared/"  # a lawyer lands on what is shared
     lawyer = User.objects.get(username="zhao_lawyer")
     assert lawyer.role == "lawyer" and lawyer.email == "counsel@lawfirm.example"
-    page = browser.get(signed_up["Location"])
+    page = browser.get(landing["Location"])
     assert page.status_code == 200 and "某某贷 催收" in page.content.decode()
     assert [s["id"] for s in client_for(lawyer).get("/api/shared/").json()] == [created.json()["id"]]
 
@@ -122,7 +124,8 @@ def test_the_lawyer_pages_show_the_bundle_in_the_readers_language(api, bundle, l
     assert "13800138000" in english
     assert "Open the signed report (PDF)" not in chinese and "某某贷 催收" in chinese
     assert browser.get(f"/shared/{share_id}/report.pdf").status_code == 200
-    assert browser.get("/").status_code == 302  # a lawyer's home is what is shared with them
+    # After the web sign-in a lawyer lands on what is shared with them (`/` is the borrowers' phone app).
+    assert browser.get("/signed-in/")["Location"] == "/shared/"
 
     api.delete(f"/api/shares/{share_id}/")
     assert browser.get(f"/shared/{share_id}/").status_code == 404

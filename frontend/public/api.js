@@ -1,0 +1,137 @@
+// The server's API: the token (kept in IndexedDB so the service worker can send the queue),
+// Accept-Language on every call, errors as ApiError {status, body: {error, detail, fields}}.
+import { langCode } from './i18n.js';
+
+const core = () => self.ELCore;
+let token = null;
+let onSignedOut = () => {};
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.detail) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+/* The server no longer knows the token: forget it (the queue stays) and ask to sign in again. */
+export async function expire() {
+  token = null;
+  await core().db.del('kv', 'token').catch(() => {});
+  onSignedOut();
+}
+
+export const setSignedOutHandler = (fn) => { onSignedOut = fn; };
+export const signedIn = () => Boolean(token);
+export async function loadToken() {
+  try { token = (await core().db.get('kv', 'token')) || null; } catch { token = null; }
+  return token;
+}
+
+function headers(extra = {}) {
+  const out = { Accept: 'application/json', 'Accept-Language': langCode(), ...extra };
+  if (token) out.Authorization = `Token ${token}`;
+  return out;
+}
+
+/* Server URLs come absolute (http://host/api/…): call them on our own origin, by path. */
+export function path(url) {
+  try { const u = new URL(url, location.origin); return u.pathname + u.search; } catch { return url; }
+}
+
+export async function request(method, url, body, { raw = false } = {}) {
+  const init = { method, headers: headers(), credentials: 'omit', cache: 'no-store' };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try { response = await fetch(path(url), init); } catch { throw new ApiError(0, {}); }
+  if (response.status === 401 && token) await expire();
+  if (!response.ok) {
+    let data = {};
+    try { data = await response.json(); } catch { /* not JSON */ }
+    throw new ApiError(response.status, data);
+  }
+  if (raw) return response;
+  return response.status === 204 ? null : response.json();
+}
+
+/* GET that keeps a copy of the answer, and offers the copy when the network is down.
+   Resolves {data, stale}. */
+export async function getSaved(url) {
+  try {
+    const data = await request('GET', url);
+    core().db.put('cache', { data, at: Date.now() }, url).catch(() => {});
+    return { data, stale: false };
+  } catch (err) {
+    if (err.status !== 0) throw err;
+    const saved = await core().db.get('cache', url).catch(() => null);
+    if (!saved) throw err;
+    return { data: saved.data, stale: true };
+  }
+}
+
+export const get = (url) => request('GET', url);
+export const post = (url, body) => request('POST', url, body);
+export const del = (url) => request('DELETE', url);
+
+/* Every page of a paginated list (or a plain list). */
+export async function getAll(url, limit = 10) {
+  const first = await request('GET', url);
+  if (Array.isArray(first)) return first;
+  const out = [...first.results];
+  let next = first.next;
+  for (let n = 1; next && n < limit; n += 1) {
+    const page = await request('GET', next);
+    out.push(...page.results);
+    next = page.next;
+  }
+  return out;
+}
+
+/* A file behind the token (thumbnail, report, packet) as a Blob. */
+export async function blob(url) {
+  const response = await request('GET', url, undefined, { raw: true });
+  return response.blob();
+}
+
+/* POST a form with upload progress. Never rejects: resolves {status, body}; status 0 = network. */
+export function upload(url, form, onProgress, authToken = token, language = langCode()) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path(url));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', language);
+    if (authToken) xhr.setRequestHeader('Authorization', `Token ${authToken}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded, e.total); };
+    xhr.onload = () => {
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => resolve({ status: 0, body: {} });
+    xhr.send(form);
+  });
+}
+
+export async function signIn(username, password, otpCode) {
+  const body = { username, password };
+  if (otpCode) body.otp_code = otpCode;
+  const answer = await request('POST', '/api/auth/token/', body);
+  if (answer.role === 'borrower') {
+    token = answer.token;
+    await core().db.put('kv', answer.token, 'token');
+    await core().db.put('kv', answer.username, 'username');
+  }
+  return answer;
+}
+
+/* Forget the token and every saved API answer; the queue only when asked. */
+export async function signOut({ dropQueue }) {
+  token = null;
+  const { db } = core();
+  await Promise.all([db.del('kv', 'token'), db.del('kv', 'username'), db.del('kv', 'lastCase'), db.clear('cache'), db.clear('refused')]);
+  if (dropQueue) await db.clear('queue');
+}

@@ -1,0 +1,160 @@
+// 证据柜 Evidence Locker — the borrower's phone app. No framework: a hash router, one
+// function per screen, DOM built by ui.js. Navigation replaces the history entry, so the app
+// only ever holds one entry (quick exit then leaves nothing to go "back" to).
+import { t, lang, setLang, otherLang } from './i18n.js';
+import { h, clear, link, add } from './ui.js';
+import { loadToken, signedIn, setSignedOutHandler } from './api.js';
+import * as queue from './queue.js';
+import { signInView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
+import { caseView, uploadView, recordView, importView, numbersView, findingsView, bundlesView, bundleView, inviteView } from './case-views.js';
+
+const routes = [
+  [/^#\/signin$/, signInView, false],
+  [/^#\/cases$/, casesView],
+  [/^#\/case\/([\w-]+)$/, caseView],
+  [/^#\/case\/([\w-]+)\/upload$/, uploadView],
+  [/^#\/case\/([\w-]+)\/record$/, recordView],
+  [/^#\/case\/([\w-]+)\/import$/, importView],
+  [/^#\/case\/([\w-]+)\/numbers$/, numbersView],
+  [/^#\/case\/([\w-]+)\/findings$/, findingsView],
+  [/^#\/case\/([\w-]+)\/bundles$/, bundlesView],
+  [/^#\/case\/([\w-]+)\/bundle\/([\w-]+)$/, bundleView],
+  [/^#\/case\/([\w-]+)\/invite$/, inviteView],
+  [/^#\/queue$/, queueView],
+  [/^#\/shared-files$/, sharedFilesView],
+  [/^#\/settings$/, settingsView],
+];
+
+const main = document.getElementById('main');
+let cleanups = [];
+let rendering = 0;
+
+export function go(hash) {
+  if (location.hash === hash) render();
+  else location.replace(hash); // no new history entry: see quick exit
+}
+
+const discreet = () => localStorage.getItem('el-discreet') === '1';
+
+function setTitle(title) {
+  const app = discreet() ? t('app.discreet') : t('app.name');
+  document.title = title && !discreet() ? `${title} · ${app}` : app;
+}
+
+function applyChrome() {
+  document.documentElement.lang = lang();
+  const quiet = discreet();
+  document.getElementById('brand').textContent = quiet ? t('app.discreet') : t('app.short');
+  const icon = quiet ? '/icons/notes-192.png' : '/icons/icon-192.png';
+  document.getElementById('favicon').href = icon;
+  document.getElementById('touch-icon').href = icon;
+  const switcher = document.getElementById('lang-switch');
+  switcher.textContent = t('lang.other');
+  switcher.lang = otherLang();
+  switcher.setAttribute('aria-label', t('lang.switch'));
+  document.getElementById('quick-exit').textContent = t('exit.button');
+  document.getElementById('skip').textContent = t('skip');
+  const nav = document.getElementById('nav');
+  nav.setAttribute('aria-label', t('nav.label'));
+  clear(nav);
+  nav.hidden = !signedIn();
+  if (signedIn()) {
+    add(nav, [h('ul', null,
+      h('li', null, link('#/cases', t('nav.cases'))),
+      h('li', null, link('#/queue', t('nav.queue'))),
+      h('li', null, link('#/settings', t('nav.settings'))))]);
+    const here = location.hash.split('/').slice(0, 2).join('/');
+    nav.querySelectorAll('a').forEach((a) => { if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page'); });
+  }
+}
+
+async function updateQueueStatus() {
+  const box = document.getElementById('queue-status');
+  let items = [], refused = [];
+  try { [items, refused] = await Promise.all([queue.waiting(), queue.refusals()]); } catch { /* no IndexedDB */ }
+  clear(box);
+  if (items.length) {
+    const offline = !navigator.onLine;
+    box.append(h('a', { href: '#/queue', class: 'waiting' },
+      t('queue.waiting', { n: items.length }), offline ? ` · ${t('queue.offline')}` : ''));
+  }
+  if (refused.length) box.append(h('a', { href: '#/queue', class: 'refused' }, t('queue.refused', { n: refused.length })));
+  box.hidden = !items.length && !refused.length;
+}
+
+export async function render() {
+  const ticket = ++rendering;
+  cleanups.forEach((fn) => { try { fn(); } catch { /* ignore */ } });
+  cleanups = [];
+  let hash = location.hash || '';
+  if (!signedIn() && hash !== '#/signin') { location.replace('#/signin'); return; }
+  if (signedIn() && (hash === '' || hash === '#/' || hash === '#/signin')) { location.replace('#/cases'); return; }
+  applyChrome();
+  const found = routes.map(([re, view]) => [hash.match(re), view]).find(([m]) => m);
+  clear(main);
+  if (!found) { location.replace('#/cases'); return; }
+  const [match, view] = found;
+  const ctx = {
+    go, setTitle, render,
+    onCleanup: (fn) => cleanups.push(fn),
+    current: () => ticket === rendering,
+  };
+  try {
+    await view(main, match.slice(1), ctx);
+  } catch (err) {
+    console.error(err);
+    if (ticket === rendering) main.append(h('p', { class: 'msg error', role: 'alert' }, t('error.unexpected')));
+  }
+  if (ticket !== rendering) return;
+  const heading = main.querySelector('h1');
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: false }); }
+}
+
+function quickExit() {
+  // Clear the screen at once, forget the page's state, and leave without a way back.
+  document.body.replaceChildren();
+  document.title = t('app.discreet');
+  try { sessionStorage.clear(); } catch { /* ignore */ }
+  location.replace('/quick-exit.html');
+}
+
+async function start() {
+  document.getElementById('quick-exit').addEventListener('click', quickExit);
+  document.getElementById('lang-switch').addEventListener('click', async () => {
+    await setLang(otherLang());
+    render();
+  });
+  // Links inside the app replace the entry instead of adding one.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href^="#/"]');
+    if (a && !e.defaultPrevented && e.button === 0 && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      go(a.getAttribute('href'));
+    }
+  });
+  addEventListener('hashchange', render);
+  addEventListener('online', updateQueueStatus);
+  addEventListener('offline', updateQueueStatus);
+  document.addEventListener('el-discreet', () => { applyChrome(); setTitle(''); });
+  setSignedOutHandler(() => { applyChrome(); go('#/signin'); });
+
+  await setLang(lang()); // stores the language for the service worker
+  await loadToken();
+  queue.listen();
+  queue.onQueue((e) => { if (e.type !== 'progress') updateQueueStatus(); });
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((err) => console.warn('service worker', err));
+  }
+  if (!signedIn() && /(^|; )csrftoken=/.test(document.cookie)) {
+    // Someone signed in on the server pages (/login/): a lawyer belongs at /shared/, not here.
+    fetch('/api/shared/', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then((r) => { if (r.ok) location.replace('/shared/'); }).catch(() => {});
+  }
+  setTitle('');
+  await render();
+  updateQueueStatus();
+  if (signedIn()) queue.flush(); // whatever waited since last time
+}
+
+start();

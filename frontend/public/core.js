@@ -1,0 +1,189 @@
+/* 证据柜 Evidence Locker — what the page and the service worker share: IndexedDB (the token,
+   a few settings, saved API answers, the upload queue) and sending the queue in order.
+   A classic script on purpose: the service worker loads it with importScripts(), the page with
+   a plain <script defer>. It defines one global, ELCore. */
+(function (g) {
+  'use strict';
+  var NAME = 'evidence-locker';
+  var dbPromise = null;
+
+  function openDB() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var req = indexedDB.open(NAME, 1);
+        req.onupgradeneeded = function () {
+          var db = req.result;
+          db.createObjectStore('kv');                                       // token, lang, lastCase…
+          db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true }); // files not yet sent
+          db.createObjectStore('refused', { keyPath: 'id', autoIncrement: true }); // permanent refusals
+          db.createObjectStore('cache');                                    // saved API answers
+        };
+        req.onsuccess = function () {
+          var db = req.result;
+          db.onversionchange = function () { db.close(); dbPromise = null; };
+          resolve(db);
+        };
+        req.onerror = function () { dbPromise = null; reject(req.error); };
+      });
+    }
+    return dbPromise;
+  }
+
+  function run(store, mode, fn) {
+    return openDB().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(store, mode);
+        var req = fn(t.objectStore(store));
+        var out;
+        if (req) req.onsuccess = function () { out = req.result; };
+        t.oncomplete = function () { resolve(out); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+
+  var db = {
+    get: function (store, key) { return run(store, 'readonly', function (s) { return s.get(key); }); },
+    put: function (store, value, key) {
+      return run(store, 'readwrite', function (s) { return key === undefined ? s.put(value) : s.put(value, key); });
+    },
+    del: function (store, key) { return run(store, 'readwrite', function (s) { return s.delete(key); }); },
+    all: function (store) { return run(store, 'readonly', function (s) { return s.getAll(); }); },
+    count: function (store) { return run(store, 'readonly', function (s) { return s.count(); }); },
+    clear: function (store) { return run(store, 'readwrite', function (s) { return s.clear(); }); },
+  };
+
+  var HASH_LIMIT = 256 * 1024 * 1024; // larger files are hashed by the server only
+
+  function sha256(blob) {
+    if (!g.crypto || !g.crypto.subtle || blob.size > HASH_LIMIT) return Promise.resolve('');
+    return blob.arrayBuffer().then(function (buf) {
+      return g.crypto.subtle.digest('SHA-256', buf);
+    }).then(function (digest) {
+      return Array.from(new Uint8Array(digest), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    });
+  }
+
+  var EXPORT_TYPES = /(xml|csv|html|plain)$/;
+  var EXPORT_NAMES = /\.(xml|csv|txt|html?)$/i;
+
+  /* Keep one file in the queue. item: {blob, name, caseId, kind?, note?, target?}. Returns its id. */
+  function enqueue(item) {
+    var blob = item.blob;
+    var target = item.target ||
+      (EXPORT_TYPES.test(blob.type || '') || EXPORT_NAMES.test(item.name || '') ? 'import' : 'evidence');
+    return (item.sha256 !== undefined ? Promise.resolve(item.sha256) : sha256(blob)).then(function (hash) {
+      return db.put('queue', {
+        blob: blob,
+        name: item.name || blob.name || 'file',
+        type: blob.type || '',
+        size: blob.size,
+        caseId: item.caseId || null,
+        target: target,
+        kind: item.kind || '',
+        note: item.note || '',
+        sha256: hash,
+        occurredAt: item.occurredAt || '',
+        chosenAt: new Date().toISOString(),
+      });
+    });
+  }
+
+  /* What an answer means for a queued file. */
+  function outcome(status) {
+    if (status === 200 || status === 201 || status === 202) return 'done';
+    if (status === 401) return 'auth';
+    if (status === 0 || status === 408 || status === 429 || status >= 500) return 'retry';
+    return 'refused';
+  }
+
+  function formFor(item) {
+    var form = new FormData();
+    form.append('file', item.blob, item.name);
+    if (item.target === 'evidence') {
+      if (item.kind) form.append('kind', item.kind);
+      if (item.note) form.append('note', item.note);
+      if (item.sha256) form.append('client_sha256', item.sha256);
+      if (item.occurredAt) {
+        form.append('occurred_at', item.occurredAt);
+        form.append('occurred_at_source', 'client');
+      }
+    }
+    return form;
+  }
+
+  function urlFor(item) {
+    return '/api/cases/' + item.caseId + (item.target === 'import' ? '/imports/' : '/evidence/');
+  }
+
+  /* The default sender (the service worker's): fetch, no progress. Resolves {status, body}. */
+  function fetchSend(item, token, lang) {
+    return fetch(urlFor(item), {
+      method: 'POST',
+      body: formFor(item),
+      headers: { Authorization: 'Token ' + token, 'Accept-Language': lang, Accept: 'application/json' },
+      credentials: 'omit',
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+
+  var channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('el-queue') : null;
+  function announce(message) {
+    if (channel) channel.postMessage(message);
+  }
+
+  function withLock(fn) {
+    var locks = g.navigator && g.navigator.locks;
+    return locks ? locks.request('el-upload-queue', fn) : fn();
+  }
+
+  /* Send the queue, oldest first; stop at the first file that must wait (network, 5xx, 401).
+     opts.send(item, token, lang) may replace the sender (the page uses XHR for progress).
+     Resolves {sent, stopped: '' | 'retry' | 'auth' | 'no-token'}. */
+  function flush(opts) {
+    opts = opts || {};
+    var send = opts.send || fetchSend;
+    return withLock(function () {
+      return Promise.all([db.get('kv', 'token'), db.get('kv', 'lang'), db.all('queue')]).then(function (r) {
+        var token = r[0], lang = r[1] || 'zh-Hans';
+        var items = r[2].filter(function (i) { return i.caseId; }).sort(function (a, b) { return a.id - b.id; });
+        if (!token) return { sent: 0, stopped: items.length ? 'no-token' : '' };
+        var sent = 0;
+        function next(i) {
+          if (i >= items.length) return { sent: sent, stopped: '' };
+          var item = items[i];
+          return db.get('queue', item.id).then(function (still) {
+            if (!still) return next(i + 1); // removed meanwhile
+            announce({ type: 'sending', id: item.id });
+            return send(item, token, lang).catch(function () { return { status: 0, body: {} }; }).then(function (res) {
+              var what = outcome(res.status);
+              announce({ type: what, id: item.id, status: res.status, body: res.body, name: item.name, target: item.target });
+              if (what === 'done') {
+                sent += 1;
+                return db.del('queue', item.id).then(function () { return next(i + 1); });
+              }
+              if (what === 'refused') {
+                var detail = (res.body && (res.body.detail || res.body.error)) || String(res.status);
+                return db.del('queue', item.id).then(function () {
+                  return db.put('refused', { name: item.name, caseId: item.caseId, detail: detail, status: res.status, at: new Date().toISOString() });
+                }).then(function () { return next(i + 1); });
+              }
+              return { sent: sent, stopped: what };
+            });
+          });
+        }
+        return next(0);
+      });
+    }).then(function (result) {
+      announce({ type: 'changed' });
+      return result;
+    });
+  }
+
+  g.ELCore = {
+    db: db, sha256: sha256, enqueue: enqueue, flush: flush, outcome: outcome,
+    formFor: formFor, urlFor: urlFor, announce: announce,
+    channel: function () { return typeof BroadcastChannel === 'function' ? new BroadcastChannel('el-queue') : null; },
+  };
+})(self);
