@@ -222,6 +222,8 @@ TIME_ZONE = "UTC"  # stored times are UTC; each case carries the time zone to sh
 USE_TZ = True
 
 # --- API ------------------------------------------------------------------------------
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)  # borrowers may open their own accounts (POST /api/auth/signup/)
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 10)  # new accounts per client address and hour
 # E-mail: invitations to lawyers and invitees, and the borrower's first-access notice. With no
 # EMAIL_HOST the messages are written to the console (make run shows the invitation links there).
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -104,6 +104,7 @@ def rows(w) -> list[tuple]:
     lawyer_ok = {"lawyer_shared": 200}
     return [
         ("post", "/api/auth/token/", "/api/auth/token/", "bad_login", public(400)),
+        ("post", "/api/auth/signup/", "/api/auth/signup/", "sign_up", public(201)),
         ("get", "/api/auth/totp/", "/api/auth/totp/", None, signed_in(200)),
         ("post", "/api/auth/totp/confirm/", "/api/auth/totp/confirm/", {"code": "000000"}, signed_in(400)),
         ("get", "/api/cases/", "/api/cases/", None, signed_in(200)),
@@ -198,6 +199,9 @@ def _call(client, method, path, body, role):
     if body == "upload":  # new bytes every time: the same bytes twice would be a duplicate (200)
         return client.post(path, {"file": SimpleUploadedFile("x.png", samples.png(next(FRESH), 20))},
                            format="multipart")
+    if body == "sign_up":  # a new account of one's own: nobody else's data in it
+        return client.post(path, {"username": f"new-{role}", "password": "correct horse battery staple"},
+                           format="json")
     if body == "bad_login":  # one user name per caller, so the failed-login throttle stays out of it
         return client.post(path, {"username": f"nobody-{role}", "password": "x"}, format="json")
     if body == "import":

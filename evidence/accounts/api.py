@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evidence.accounts.selectors import totp_is_enabled
-from evidence.accounts.services import login_authenticate, totp_confirm, totp_disable, totp_enrol
+from evidence.accounts.services import borrower_sign_up, login_authenticate, totp_confirm, totp_disable, totp_enrol
 
 
 class TokenInput(serializers.Serializer):
@@ -34,6 +34,30 @@ class TokenLoginApi(APIView):
         user = login_authenticate(request=request, **data.validated_data)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data)
+
+
+class SignUpInput(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150,
+                                      help_text="3 to 150 letters, digits or . @ + - _")
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="",
+                                   help_text="Optional: for notices when a lawyer opens what you shared.")
+
+
+class SignUpApi(APIView):
+    """A borrower opens their own account and gets an API token (403 when the server takes no sign-ups)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=SignUpInput, responses={201: TokenOutput})
+    def post(self, request):
+        data = SignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = borrower_sign_up(request=request, **data.validated_data)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class TotpStatusOutput(serializers.Serializer):

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -76,6 +77,55 @@ def account_create(*, username: str, password: str, role: str, email: str = "") 
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    return user
+
+
+class SignupClosed(EvidenceError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "signup_closed"
+    message = _("This server does not take new accounts. Ask whoever runs it for one.")
+
+
+class SignupThrottled(EvidenceError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "too_many_signups"
+    message = _("Too many new accounts from this address. Try again in an hour.")
+
+
+class UsernameTaken(EvidenceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "username_taken"
+    message = _("The user name “%(username)s” is taken. Choose another.")
+
+
+class WeakPassword(EvidenceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "weak_password"
+    message = _("Choose a stronger password: %(reason)s")
+
+
+def borrower_sign_up(*, username: str, password: str, email: str = "", request=None) -> User:
+    """A borrower opens their own account (when SIGNUP_OPEN), a few per address and hour."""
+    if not settings.SIGNUP_OPEN:
+        raise SignupClosed()
+    key = f"signup:ip:{client_ip(request) if request is not None else 'none'}"
+    if (cache.get(key) or 0) >= settings.SIGNUP_LIMIT_PER_HOUR:
+        raise SignupThrottled()
+    if User.objects.filter(username__iexact=username).exists():
+        raise UsernameTaken(username=username)
+    try:
+        with transaction.atomic():
+            user = account_create(username=username, password=password, role=Role.BORROWER, email=email)
+            custody_record(action="account.created", actor=user, request=request, details={"role": Role.BORROWER})
+    except ValidationError as error:
+        raise WeakPassword(reason=" ".join(error.messages)) from None
+    except IntegrityError:
+        raise UsernameTaken(username=username) from None
+    cache.add(key, 0, timeout=3600)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
     return user
 
 

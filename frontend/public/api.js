@@ -120,12 +120,23 @@ export async function signIn(username, password, otpCode) {
   const body = { username, password };
   if (otpCode) body.otp_code = otpCode;
   const answer = await request('POST', '/api/auth/token/', body);
-  if (answer.role === 'borrower') {
-    token = answer.token;
-    await core().db.put('kv', answer.token, 'token');
-    await core().db.put('kv', answer.username, 'username');
-  }
+  if (answer.role === 'borrower') await keepToken(answer);
   return answer;
+}
+
+/* A borrower opens their own account (201 {token, username, role}); kept as a sign-in is. */
+export async function signUp(username, password, email) {
+  const body = { username, password };
+  if (email) body.email = email;
+  const answer = await request('POST', '/api/auth/signup/', body);
+  if (answer.role === 'borrower') await keepToken(answer);
+  return answer;
+}
+
+async function keepToken(answer) {
+  token = answer.token;
+  await core().db.put('kv', answer.token, 'token');
+  await core().db.put('kv', answer.username, 'username');
 }
 
 /* Forget the token and every saved API answer; the queue only when asked. */

@@ -5,11 +5,12 @@ import { t, lang, setLang, otherLang } from './i18n.js';
 import { h, clear, link, add } from './ui.js';
 import { loadToken, signedIn, setSignedOutHandler } from './api.js';
 import * as queue from './queue.js';
-import { signInView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
+import { signInView, signUpView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
 import { caseView, uploadView, recordView, importView, numbersView, findingsView, bundlesView, bundleView, inviteView } from './case-views.js';
 
 const routes = [
   [/^#\/signin$/, signInView, false],
+  [/^#\/signup$/, signUpView, false],
   [/^#\/cases$/, casesView],
   [/^#\/case\/([\w-]+)$/, caseView],
   [/^#\/case\/([\w-]+)\/upload$/, uploadView],
@@ -87,8 +88,9 @@ export async function render() {
   cleanups.forEach((fn) => { try { fn(); } catch { /* ignore */ } });
   cleanups = [];
   let hash = location.hash || '';
-  if (!signedIn() && hash !== '#/signin') { location.replace('#/signin'); return; }
-  if (signedIn() && (hash === '' || hash === '#/' || hash === '#/signin')) { location.replace('#/cases'); return; }
+  const signedOutScreen = hash === '#/signin' || hash === '#/signup';
+  if (!signedIn() && !signedOutScreen) { location.replace('#/signin'); return; }
+  if (signedIn() && (hash === '' || hash === '#/' || signedOutScreen)) { location.replace('#/cases'); return; }
   applyChrome();
   const found = routes.map(([re, view]) => [hash.match(re), view]).find(([m]) => m);
   clear(main);

@@ -583,7 +583,7 @@ function shareCard(sh, kase, refresh) {
     out);
   card.append(button(t('share.log'), async () => {
     try {
-      const rows = await api.get(`/api/shares/${sh.id}/accesses/`);
+      const rows = await api.getAll(`/api/shares/${sh.id}/accesses/`); // paginated
       clear(log).append(rows.length ? h('ul', { class: 'log' }, rows.map((a) => h('li', null,
         h('span', null, fmtTime(a.at, kase.timezone)), ' · ', a.who, ' · ', a.what_text || a.what, a.ip ? ` · ${a.ip}` : ''))) : h('p', null, t('share.no_access')));
     } catch (err) { out.set(errorText(err)); }

@@ -49,8 +49,55 @@ export async function signInView(main, _params, ctx) {
     form,
     h('section', { class: 'notes', 'aria-labelledby': 'no-account' },
       h('h2', { id: 'no-account' }, t('signin.no_account')),
+      h('p', null, link('#/signup', t('signup.open'), 'button-link')),
       h('p', null, t('signin.accounts')),
       h('p', null, link('/login/?next=/shared/', t('signin.lawyers'), 'button-link'))));
+}
+
+/* A borrower opens their own account (the server may not take sign-ups: 403 signup_closed). */
+const USERNAME = /^[\p{L}\p{N}_.@+-]{3,150}$/u; // the server's ^[\w.@+-]{3,150}$
+
+export async function signUpView(main, _params, ctx) {
+  ctx.setTitle(t('signup.title'));
+  const msgs = messageArea();
+  const form = h('form', { class: 'card', novalidate: true },
+    field(t('signin.username'), h('input', { name: 'username', autocomplete: 'username', required: true, maxlength: '150', autocapitalize: 'none', spellcheck: 'false' }), t('signup.username_hint')),
+    field(t('signin.password'), h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true }), t('signup.password_hint')),
+    field(t('signup.password_again'), h('input', { name: 'password_again', type: 'password', autocomplete: 'new-password', required: true })),
+    field(t('signup.email'), h('input', { name: 'email', type: 'email', inputmode: 'email', autocomplete: 'email', autocapitalize: 'none', spellcheck: 'false' }), t('signup.email_hint')),
+    msgs,
+    h('button', { type: 'submit', class: 'primary' }, t('signup.submit')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = formValues(form);
+    // Trimmed like the sign-in form trims it, so the password chosen here is the one that signs in.
+    let problem = '';
+    if (!v.username || !v.password || !v.password_again) problem = t('signup.missing');
+    else if (!USERNAME.test(v.username)) problem = t('signup.username_bad');
+    else if (v.password !== v.password_again) problem = t('signup.mismatch');
+    if (problem) {
+      msgs.set(problem);
+      return;
+    }
+    busy(form, async () => {
+      msgs.set(t('signup.working'), 'info');
+      try {
+        await api.signUp(v.username, v.password, v.email);
+        ctx.go('#/cases');
+        queue.flush(); // files kept while signed out
+      } catch (err) {
+        msgs.set(errorText(err));
+      }
+    });
+  });
+  main.append(
+    h('h1', null, t('signup.title')),
+    h('p', { class: 'lead' }, t('signup.lead')),
+    form,
+    h('section', { class: 'notes', 'aria-labelledby': 'have-account' },
+      h('h2', { id: 'have-account' }, t('signup.have_account')),
+      h('p', null, link('#/signin', t('signup.to_signin'), 'button-link')),
+      h('p', null, t('signup.closed_note'))));
 }
 
 const JURISDICTIONS = ['CN', 'US', 'UK', 'OTHER'];

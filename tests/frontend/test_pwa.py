@@ -451,3 +451,79 @@ def test_open_a_case_type_in_a_call_build_share_revoke_submit_and_invite(live_se
     link = page.locator(".invite-link input").input_value()
     assert link.startswith(f"{phone.base}/invite/")
     assert phone.foreign_requests() == []
+
+
+def test_sign_up_in_the_app_lands_on_the_empty_case_list_and_a_taken_name_is_refused(live_server, transactional_db, phone, borrower):
+    from rest_framework.authtoken.models import Token
+
+    from evidence.accounts.models import Role, User
+
+    page = phone.open()
+    page.click("main a[href='#/signup']")
+    page.wait_for_selector("main h1:has-text('注册账户')")
+    inputs = page.locator("main form input")
+    assert inputs.count() == 4
+    for i in range(inputs.count()):  # every input has its own label
+        assert page.locator(f"label[for='{inputs.nth(i).get_attribute('id')}']").inner_text()
+    assert "律师打开" in page.locator("main form").inner_text()  # what the e-mail is for
+    small = page.evaluate("""[...document.querySelectorAll('main button, main a, main input')]
+        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.textContent || e.name)""")
+    assert small == []
+    assert axe_serious(page) == []
+    phone.shot("sign-up", full_page=True)
+
+    def submit(username, password, again, email=""):
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.fill("input[name=password_again]", again)
+        page.fill("input[name=email]", email)
+        page.click("main form button[type=submit]")
+        return page.locator("main form [role=alert]")
+
+    # The two passwords are compared in the browser: nothing reaches the server.
+    assert submit("xiao.chen", PASSWORD, PASSWORD + "!").inner_text() == "两次输入的密码不一样。"
+    assert not User.objects.filter(username="xiao.chen").exists()
+
+    # The server's own words, in the app's language.
+    assert submit("wang", PASSWORD, PASSWORD).inner_text() == "用户名“wang”已被占用，请换一个。"
+    phone.shot("sign-up-taken")
+    assert User.objects.filter(username__iexact="wang").count() == 1
+
+    submit("xiao.chen", PASSWORD, PASSWORD, "chen@example.org")
+    page.wait_for_selector("main .list:not([aria-busy])")
+    assert page.locator("main h1").inner_text() == "我的案件"
+    assert page.locator("main .list").inner_text() == "还没有案件。先建一个案件，再添加证据。"
+    user = User.objects.get(username="xiao.chen")
+    assert (user.role, user.email) == (Role.BORROWER, "chen@example.org")
+    assert page.evaluate("ELCore.db.get('kv', 'token')") == Token.objects.get(user=user).key  # kept as a sign-in keeps it
+    assert page.evaluate("ELCore.db.get('kv', 'username')") == "xiao.chen"
+    page.reload()  # still signed in
+    page.wait_for_selector("main .list:not([aria-busy])")
+    assert page.locator("main h1").inner_text() == "我的案件"
+    assert phone.errors == []
+
+
+def test_the_access_log_names_the_lawyer_who_opened_the_shared_report(live_server, transactional_db, phone, case, lawyer):
+    from tests.conftest import upload
+    from tests.sharing.conftest import make_bundle, share
+
+    owner = client_for(case.owner)
+    upload(owner, case, samples.png())
+    bundle = make_bundle(owner, case)
+    shared = share(owner, bundle, lawyer.username)
+    assert shared.status_code == 201, shared.json()
+    opened = client_for(lawyer).get(f"/api/shared/{shared.json()['id']}/report.pdf")
+    assert opened.status_code == 200
+    b"".join(opened.streaming_content)
+
+    page = phone.sign_in()
+    page.goto(f"{phone.base}/#/case/{case.id}/bundle/{bundle['id']}")
+    card = page.locator("li.share")
+    card.wait_for()
+    assert "查看 1 次" in card.inner_text()
+    card.locator("button:has-text('查看记录')").click()
+    entry = card.locator("ul.log > li")
+    entry.wait_for()
+    assert entry.count() == 1
+    assert f" · {lawyer.username} · " in entry.inner_text()
+    assert phone.errors == []
