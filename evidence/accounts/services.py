@@ -104,6 +104,22 @@ class WeakPassword(EvidenceError):
     message = _("Choose a stronger password: %(reason)s")
 
 
+def account_open(*, username: str, password: str, role: str, email: str = "", request=None) -> User:
+    """A new account from a sign-up or an invitation: the name free (in any letter case), the password
+    strong enough, the opening in the custody log; errors a person can act on."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise UsernameTaken(username=username)
+    try:
+        with transaction.atomic():
+            user = account_create(username=username, password=password, role=role, email=email)
+            custody_record(action="account.created", actor=user, request=request, details={"role": role})
+    except ValidationError as error:
+        raise WeakPassword(reason=" ".join(error.messages)) from None
+    except IntegrityError:  # the same name, taken a moment ago
+        raise UsernameTaken(username=username) from None
+    return user
+
+
 def borrower_sign_up(*, username: str, password: str, email: str = "", request=None) -> User:
     """A borrower opens their own account (when SIGNUP_OPEN), a few per address and hour."""
     if not settings.SIGNUP_OPEN:
@@ -111,16 +127,7 @@ def borrower_sign_up(*, username: str, password: str, email: str = "", request=N
     key = f"signup:ip:{client_ip(request) if request is not None else 'none'}"
     if (cache.get(key) or 0) >= settings.SIGNUP_LIMIT_PER_HOUR:
         raise SignupThrottled()
-    if User.objects.filter(username__iexact=username).exists():
-        raise UsernameTaken(username=username)
-    try:
-        with transaction.atomic():
-            user = account_create(username=username, password=password, role=Role.BORROWER, email=email)
-            custody_record(action="account.created", actor=user, request=request, details={"role": Role.BORROWER})
-    except ValidationError as error:
-        raise WeakPassword(reason=" ".join(error.messages)) from None
-    except IntegrityError:
-        raise UsernameTaken(username=username) from None
+    user = account_open(username=username, password=password, role=Role.BORROWER, email=email, request=request)
     cache.add(key, 0, timeout=3600)
     try:
         cache.incr(key)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from evidence.accounts.models import Role
-from evidence.accounts.services import account_create, client_ip
+from evidence.accounts.services import account_open, client_ip
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.reports.models import Bundle, BundleStatus
@@ -51,16 +50,6 @@ class BundleNotDone(SharingError):
     status_code = status.HTTP_409_CONFLICT
     code = "not_ready"
     message = _("Only a finished bundle can be shared (this one is %(status)s).")
-
-
-class UsernameTaken(SharingError):
-    code = "username_taken"
-    message = _("The user name “%(username)s” is taken. Choose another.")
-
-
-class WeakPassword(SharingError):
-    code = "weak_password"
-    message = _("Choose a stronger password: %(reason)s")
 
 
 class InvitationUsed(EvidenceError):
@@ -221,12 +210,8 @@ def invitation_accept(*, token: str, username: str, password: str, email: str = 
         if invitation.used_at is not None:
             raise InvitationUsed()
         role = Role.LAWYER if invitation.kind == Invitation.Kind.LAWYER else Role.INVITEE
-        if User.objects.filter(username__iexact=username).exists():
-            raise UsernameTaken(username=username)
-        try:
-            user = account_create(username=username, password=password, role=role, email=email or invitation.email)
-        except ValidationError as error:
-            raise WeakPassword(reason=" ".join(error.messages)) from None
+        user = account_open(username=username, password=password, role=role, email=email or invitation.email,
+                            request=request)
         now = timezone.now()
         Invitation.objects.filter(id=invitation.id).update(used_at=now, used_by=user)
         if invitation.share_id:
