@@ -4,6 +4,7 @@ import { langCode } from './i18n.js';
 
 const core = () => self.ELCore;
 let token = null;
+let role = 'borrower';
 let onSignedOut = () => {};
 
 export class ApiError extends Error {
@@ -23,8 +24,13 @@ export async function expire() {
 
 export const setSignedOutHandler = (fn) => { onSignedOut = fn; };
 export const signedIn = () => Boolean(token);
+/* 'borrower' or 'invitee' (a relative or colleague adding to someone's case). */
+export const userRole = () => role;
 export async function loadToken() {
-  try { token = (await core().db.get('kv', 'token')) || null; } catch { token = null; }
+  try {
+    token = (await core().db.get('kv', 'token')) || null;
+    role = (await core().db.get('kv', 'role')) || 'borrower'; // kept before roles were: a borrower
+  } catch { token = null; }
   return token;
 }
 
@@ -120,7 +126,7 @@ export async function signIn(username, password, otpCode) {
   const body = { username, password };
   if (otpCode) body.otp_code = otpCode;
   const answer = await request('POST', '/api/auth/token/', body);
-  if (answer.role === 'borrower') await keepToken(answer);
+  if (answer.role === 'borrower' || answer.role === 'invitee') await keepToken(answer);
   return answer;
 }
 
@@ -135,6 +141,8 @@ export async function signUp(username, password, email) {
 
 async function keepToken(answer) {
   token = answer.token;
+  role = answer.role;
+  await core().db.put('kv', answer.role, 'role');
   await core().db.put('kv', answer.token, 'token');
   await core().db.put('kv', answer.username, 'username');
 }
@@ -143,6 +151,6 @@ async function keepToken(answer) {
 export async function signOut({ dropQueue }) {
   token = null;
   const { db } = core();
-  await Promise.all([db.del('kv', 'token'), db.del('kv', 'username'), db.del('kv', 'lastCase'), db.clear('cache'), db.clear('refused')]);
+  await Promise.all([db.del('kv', 'token'), db.del('kv', 'role'), db.del('kv', 'username'), db.del('kv', 'lastCase'), db.clear('cache'), db.clear('refused')]);
   if (dropQueue) await db.clear('queue');
 }

@@ -3,28 +3,37 @@
 // only ever holds one entry (quick exit then leaves nothing to go "back" to).
 import { t, lang, setLang, otherLang } from './i18n.js';
 import { h, clear, link, add } from './ui.js';
-import { loadToken, signedIn, setSignedOutHandler } from './api.js';
+import { loadToken, signedIn, setSignedOutHandler, userRole } from './api.js';
 import * as queue from './queue.js';
 import { signInView, signUpView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
-import { caseView, uploadView, recordView, importView, numbersView, findingsView, bundlesView, bundleView, inviteView } from './case-views.js';
+import {
+  caseView, uploadView, recordView, importView, numbersView, findingsView, bundlesView, bundleView, inviteView,
+  contributionsView, contributionView,
+} from './case-views.js';
 
+// [pattern, screen, who may see it]: 'out' signed out, 'borrower', 'invitee' (a relative or
+// colleague adding to someone else's case: never the borrower's screens), 'all' signed in.
 const routes = [
-  [/^#\/signin$/, signInView, false],
-  [/^#\/signup$/, signUpView, false],
-  [/^#\/cases$/, casesView],
-  [/^#\/case\/([\w-]+)$/, caseView],
-  [/^#\/case\/([\w-]+)\/upload$/, uploadView],
-  [/^#\/case\/([\w-]+)\/record$/, recordView],
-  [/^#\/case\/([\w-]+)\/import$/, importView],
-  [/^#\/case\/([\w-]+)\/numbers$/, numbersView],
-  [/^#\/case\/([\w-]+)\/findings$/, findingsView],
-  [/^#\/case\/([\w-]+)\/bundles$/, bundlesView],
-  [/^#\/case\/([\w-]+)\/bundle\/([\w-]+)$/, bundleView],
-  [/^#\/case\/([\w-]+)\/invite$/, inviteView],
-  [/^#\/queue$/, queueView],
-  [/^#\/shared-files$/, sharedFilesView],
-  [/^#\/settings$/, settingsView],
+  [/^#\/signin$/, signInView, 'out'],
+  [/^#\/signup$/, signUpView, 'out'],
+  [/^#\/cases$/, casesView, 'borrower'],
+  [/^#\/case\/([\w-]+)$/, caseView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/upload$/, uploadView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/record$/, recordView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/import$/, importView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/numbers$/, numbersView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/findings$/, findingsView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/bundles$/, bundlesView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/bundle\/([\w-]+)$/, bundleView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/invite$/, inviteView, 'borrower'],
+  [/^#\/shared-files$/, sharedFilesView, 'borrower'],
+  [/^#\/contributions$/, contributionsView, 'invitee'],
+  [/^#\/contribution\/([\w-]+)$/, contributionView, 'invitee'],
+  [/^#\/queue$/, queueView, 'all'],
+  [/^#\/settings$/, settingsView, 'all'],
 ];
+
+const home = () => (userRole() === 'invitee' ? '#/contributions' : '#/cases');
 
 const main = document.getElementById('main');
 let cleanups = [];
@@ -61,11 +70,12 @@ function applyChrome() {
   nav.hidden = !signedIn();
   if (signedIn()) {
     add(nav, [h('ul', null,
-      h('li', null, link('#/cases', t('nav.cases'))),
+      userRole() === 'invitee' ? h('li', null, link('#/contributions', t('nav.contributions'))) : h('li', null, link('#/cases', t('nav.cases'))),
       h('li', null, link('#/queue', t('nav.queue'))),
       h('li', null, link('#/settings', t('nav.settings'))))]);
     const here = location.hash.split('/').slice(0, 2).join('/');
-    nav.querySelectorAll('a').forEach((a) => { if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page'); });
+    const section = here === '#/contribution' ? '#/contributions' : here;
+    nav.querySelectorAll('a').forEach((a) => { if (a.getAttribute('href') === section) a.setAttribute('aria-current', 'page'); });
   }
 }
 
@@ -90,12 +100,13 @@ export async function render() {
   let hash = location.hash || '';
   const signedOutScreen = hash === '#/signin' || hash === '#/signup';
   if (!signedIn() && !signedOutScreen) { location.replace('#/signin'); return; }
-  if (signedIn() && (hash === '' || hash === '#/' || signedOutScreen)) { location.replace('#/cases'); return; }
+  if (signedIn() && (hash === '' || hash === '#/' || signedOutScreen)) { location.replace(home()); return; }
   applyChrome();
-  const found = routes.map(([re, view]) => [hash.match(re), view]).find(([m]) => m);
+  const found = routes.map(([re, view, who]) => [hash.match(re), view, who]).find(([m]) => m);
   clear(main);
-  if (!found) { location.replace('#/cases'); return; }
-  const [match, view] = found;
+  if (!found) { location.replace(signedIn() ? home() : '#/signin'); return; }
+  const [match, view, who] = found;
+  if (signedIn() && who !== 'all' && who !== 'out' && who !== userRole()) { location.replace(home()); return; }
   const ctx = {
     go, setTitle, render,
     onCleanup: (fn) => cleanups.push(fn),

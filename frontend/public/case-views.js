@@ -169,7 +169,8 @@ function fileRow(file) {
     if (what === 'waiting') state.textContent = navigator.onLine ? t('upload.waiting') : t('upload.waiting_offline');
     if (what === 'done') {
       bar.set(100);
-      state.textContent = extra.status === 200 ? t('upload.already') : t('upload.saved');
+      const body = extra.body || {};
+      state.textContent = body.duplicate ? t('upload.in_case') : extra.status === 200 ? t('upload.already') : t('upload.saved');
       if (extra.body && extra.body.sha256) row.dataset.serverSha256 = extra.body.sha256;
     }
     if (what === 'refused') { state.textContent = `${t('upload.refused')}: ${extra.detail}`; state.setAttribute('role', 'alert'); }
@@ -199,10 +200,9 @@ function trackRows(ctx) {
   return rows;
 }
 
-export async function uploadView(main, [id], ctx) {
-  const { kase, msgs } = await loadCase(id, main, ctx);
-  if (!kase || !ctx.current()) return;
-  ctx.setTitle(t('upload.title'));
+/* The pickers, options and file rows of an upload screen. target: what queue.addFiles needs to
+   send the files ({caseId} for the borrower's case, {url} for an invitee's contribution). */
+function uploadPanel(ctx, target) {
   const rows = trackRows(ctx);
   const list = h('ul', { class: 'files', 'aria-label': t('upload.list') });
   const kind = select('kind', [['', t('upload.kind_auto')], ...['screenshot', 'photo', 'recording', 'video', 'document'].map((k) => [k, label('kind', k)])], '');
@@ -221,7 +221,7 @@ export async function uploadView(main, [id], ctx) {
     if (!files.length) return;
     const pending = files.map((f) => { const row = fileRow(f); list.append(row); return row; });
     let n = 0;
-    await queue.addFiles(files, { caseId: kase.id, kind: kind.value, note: note.value.trim() }, (file, qid, sha) => {
+    await queue.addFiles(files, { ...target, kind: kind.value, note: note.value.trim() }, (file, qid, sha) => {
       const row = pending[n++];
       rows.set(qid, row);
       row.dataset.queueId = qid;
@@ -231,15 +231,87 @@ export async function uploadView(main, [id], ctx) {
   }
   camera.addEventListener('change', () => picked(camera));
   gallery.addEventListener('change', () => picked(gallery));
-  main.append(...subHeader(kase, t('upload.title')), msgs,
-    h('p', { class: 'lead' }, t('upload.lead')),
+  return [
     h('div', { class: 'pickers' },
       camera, h('label', { for: 'pick-camera', class: 'pick primary' }, t('upload.camera')),
       gallery, h('label', { for: 'pick-gallery', class: 'pick' }, t('upload.gallery'))),
     h('details', { class: 'options' }, h('summary', null, t('upload.options')),
       field(t('upload.kind'), kind, t('upload.kind_hint')), field(t('upload.note'), note, t('upload.note_hint'))),
-    offline, list,
+    offline, list];
+}
+
+export async function uploadView(main, [id], ctx) {
+  const { kase, msgs } = await loadCase(id, main, ctx);
+  if (!kase || !ctx.current()) return;
+  ctx.setTitle(t('upload.title'));
+  main.append(...subHeader(kase, t('upload.title')), msgs,
+    h('p', { class: 'lead' }, t('upload.lead')),
+    ...uploadPanel(ctx, { caseId: kase.id }),
     h('p', { class: 'hint' }, t('upload.promise')));
+}
+
+/* ---------- an invitee: the cases they may add to, and adding to one ---------- */
+
+function contributionMeta(c, tag = 'span') {
+  return [
+    h(tag, { class: 'meta' }, t('contrib.invited_by', { who: c.invited_by, name: c.name, relation: label('role', c.relation) })),
+    h(tag, { class: 'meta until' }, t('contrib.until', { date: fmtTime(c.expires_at, undefined, true) }))];
+}
+
+export async function contributionsView(main, _params, ctx) {
+  ctx.setTitle(t('contrib.title'));
+  const msgs = messageArea();
+  const list = h('ul', { class: 'cards contributions', 'aria-busy': 'true' });
+  main.append(h('h1', null, t('contrib.title')), h('p', { class: 'lead' }, t('contrib.lead')), msgs, list);
+  try {
+    const { data, stale } = await api.getSaved('/api/contributions/');
+    if (!ctx.current()) return;
+    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    list.removeAttribute('aria-busy');
+    if (!data.length) list.append(h('li', null, t('contrib.none')));
+    data.forEach((c) => list.append(h('li', null, h('a', { href: `#/contribution/${c.id}`, class: 'case-card' },
+      h('span', { class: 'case-title' }, c.case_title), ...contributionMeta(c)))));
+  } catch (err) {
+    list.removeAttribute('aria-busy');
+    msgs.set(errorText(err));
+  }
+}
+
+export async function contributionView(main, [id], ctx) {
+  const msgs = messageArea();
+  const backLink = h('p', { class: 'back' }, link('#/contributions', `← ${t('contrib.title')}`));
+  let c;
+  try {
+    const { data, stale } = await api.getSaved('/api/contributions/');
+    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    c = data.find((x) => x.id === id);
+  } catch (err) { msgs.set(errorText(err)); }
+  if (!ctx.current()) return;
+  if (!c) { main.append(backLink, h('h1', null, t('contrib.unavailable')), msgs); return; }
+  ctx.setTitle(t('contrib.add'));
+  const url = `/api/contributions/${id}/evidence/`;
+  const mine = h('ul', { class: 'cards mine', 'aria-labelledby': 'mine-h' });
+  const mineMsgs = messageArea();
+  async function refresh() {
+    let items;
+    try { items = await api.get(url); } catch (err) { mineMsgs.set(errorText(err)); return; }
+    if (!ctx.current()) return;
+    clear(mine);
+    if (!items.length) mine.append(h('li', null, t('contrib.nothing_yet')));
+    items.forEach((i) => mine.append(h('li', { class: 'card', 'data-sha256': i.sha256 },
+      h('p', { class: 'name' }, i.original_name || label('kind', i.kind)),
+      h('p', { class: 'meta' }, `${label('kind', i.kind)} · ${fmtSize(i.size)} · ${t('contrib.received')} ${fmtTime(i.received_at)}`),
+      i.note ? h('p', null, i.note) : null,
+      h('p', { class: 'hash' }, 'SHA-256 ', h('code', null, shortHash(i.sha256))))));
+  }
+  ctx.onCleanup(queue.onQueue((e) => { if (e.type === 'done') refresh(); }));
+  main.append(backLink, h('h1', null, t('contrib.add')),
+    h('p', { class: 'meta case-title' }, c.case_title), ...contributionMeta(c, 'p'),
+    msgs, h('p', { class: 'lead' }, t('contrib.upload_lead', { who: c.invited_by })),
+    ...uploadPanel(ctx, { url }),
+    h('p', { class: 'hint' }, t('upload.promise')),
+    h('section', { 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h' }, t('contrib.mine')), h('p', { class: 'hint' }, t('contrib.mine_hint')), mineMsgs, mine));
+  refresh();
 }
 
 /* ---------- calls and messages typed in ---------- */
@@ -616,9 +688,7 @@ function submissionSection(bundle, kase, ctx) {
       const subs = await api.get(`/api/bundles/${bundle.id}/submissions/`);
       if (!ctx.current()) return;
       clear(list);
-      subs.forEach((sub) => list.append(h('li', { class: 'card' },
-        h('p', { class: 'name' }, sub.authority_label), h('p', { class: 'meta' }, `${sub.channel_label} · ${fmtTime(sub.submitted_at, kase.timezone)} · ${sub.status_label}`),
-        sub.reference ? h('p', null, t('submit.reference'), ': ', h('code', null, sub.reference)) : null)));
+      subs.forEach((sub) => list.append(submissionCard(sub, kase, refresh)));
     } catch (err) { out.set(errorText(err)); }
   }
   form.addEventListener('submit', (e) => {
@@ -630,6 +700,67 @@ function submissionSection(bundle, kase, ctx) {
   });
   refresh();
   return h('section', { 'aria-labelledby': 'su-h' }, h('h2', { id: 'su-h' }, t('submit.title')), h('p', { class: 'hint' }, t('submit.lead')), form, list);
+}
+
+/* A wall-clock time typed in the case's time zone ("2026-11-05T09:30") as an ISO instant. */
+function zonedIso(local, timeZone) {
+  const [d, tm] = local.split('T');
+  const [y, mo, da] = d.split('-').map(Number);
+  const [hh, mi] = (tm || '0:0').split(':').map(Number);
+  const wall = Date.UTC(y, mo - 1, da, hh, mi);
+  const offset = (at) => {
+    const p = {};
+    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(at)).forEach((x) => { p[x.type] = Number(x.value); });
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - at;
+  };
+  try {
+    let at = wall - offset(wall);
+    at = wall - offset(at); // once more, across a change of offset
+    return new Date(at).toISOString();
+  } catch { return new Date(local).toISOString(); }
+}
+
+const STEPS = ['acknowledged', 'answered', 'closed', 'submitted'];
+
+/* A recorded submission: its history (oldest first), and a form to add the next step. */
+function submissionCard(sub, kase, refresh) {
+  const out = messageArea();
+  const receipt = h('input', { type: 'file', name: 'receipt', accept: 'image/*,application/pdf', class: 'receipt-input' });
+  const form = h('form', { class: 'step-form' },
+    field(t('submit.step_status'), select('status', STEPS.map((st) => [st, label('substatus', st)]), 'acknowledged')),
+    field(t('submit.step_at'), h('input', { name: 'at', type: 'datetime-local' }), t('submit.step_at_hint', { zone: kase.timezone })),
+    field(t('submit.step_note'), h('input', { name: 'note', maxlength: '500' })),
+    field(t('submit.step_receipt'), receipt, t('submit.step_receipt_hint')),
+    out, h('button', { type: 'submit' }, t('submit.step_save')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = formValues(form);
+    const at = v.at ? zonedIso(v.at, kase.timezone) : '';
+    let body;
+    if (receipt.files.length) {
+      body = new FormData();
+      body.append('status', v.status);
+      if (at) body.append('at', at);
+      if (v.note) body.append('note', v.note);
+      body.append('receipt', receipt.files[0]);
+    } else {
+      body = { status: v.status, note: v.note };
+      if (at) body.at = at;
+    }
+    busy(form, async () => {
+      try { await api.post(`/api/submissions/${sub.id}/updates/`, body); refresh(); } catch (err) { out.set(errorText(err)); }
+    });
+  });
+  const updates = sub.updates || [];
+  return h('li', { class: 'card submission', 'data-id': sub.id },
+    h('p', { class: 'name' }, sub.authority_label), h('p', { class: 'meta' }, `${sub.channel_label} · ${fmtTime(sub.submitted_at, kase.timezone)} · ${sub.status_label}`),
+    sub.reference ? h('p', null, t('submit.reference'), ': ', h('code', null, sub.reference)) : null,
+    updates.length ? [h('h3', null, t('submit.history')), h('ol', { class: 'history' }, updates.map((u) => h('li', { class: `step status-${u.status}` },
+      h('p', null, h('strong', null, u.status_label), ' · ', time(u.at, kase.timezone)),
+      u.note ? h('p', null, u.note) : null,
+      u.receipt ? h('p', { class: 'hash', 'data-sha256': u.receipt.sha256 }, `${t('submit.receipt')}: ${u.receipt.original_name} · SHA-256 `, h('code', null, shortHash(u.receipt.sha256))) : null)))] : null,
+    h('details', { class: 'options' }, h('summary', null, t('submit.add_step')), form));
 }
 
 /* ---------- invitees ---------- */

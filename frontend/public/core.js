@@ -67,7 +67,9 @@
   var EXPORT_TYPES = /(xml|csv|html|plain)$/;
   var EXPORT_NAMES = /\.(xml|csv|txt|html?)$/i;
 
-  /* Keep one file in the queue. item: {blob, name, caseId, kind?, note?, target?}. Returns its id. */
+  /* Keep one file in the queue. item: {blob, name, caseId, kind?, note?, target?, url?}. Returns its id.
+     url: where it goes when not the case's own endpoint (an invitee's contribution); entries
+     kept before this field existed have none and go to the case's endpoint, as before. */
   function enqueue(item) {
     var blob = item.blob;
     var target = item.target ||
@@ -79,6 +81,7 @@
         type: blob.type || '',
         size: blob.size,
         caseId: item.caseId || null,
+        url: item.url || '',
         target: target,
         kind: item.kind || '',
         note: item.note || '',
@@ -112,7 +115,11 @@
     return form;
   }
 
+  /* A file with somewhere to go: a case, or its own endpoint. */
+  function placed(item) { return Boolean(item.caseId || item.url); }
+
   function urlFor(item) {
+    if (item.url) return item.url;
     return '/api/cases/' + item.caseId + (item.target === 'import' ? '/imports/' : '/evidence/');
   }
 
@@ -147,7 +154,7 @@
     return withLock(function () {
       return Promise.all([db.get('kv', 'token'), db.get('kv', 'lang'), db.all('queue')]).then(function (r) {
         var token = r[0], lang = r[1] || 'zh-Hans';
-        var items = r[2].filter(function (i) { return i.caseId; }).sort(function (a, b) { return a.id - b.id; });
+        var items = r[2].filter(placed).sort(function (a, b) { return a.id - b.id; });
         if (!token) return { sent: 0, stopped: items.length ? 'no-token' : '' };
         var sent = 0;
         function next(i) {
@@ -183,7 +190,7 @@
 
   g.ELCore = {
     db: db, sha256: sha256, enqueue: enqueue, flush: flush, outcome: outcome,
-    formFor: formFor, urlFor: urlFor, announce: announce,
+    formFor: formFor, urlFor: urlFor, placed: placed, announce: announce,
     channel: function () { return typeof BroadcastChannel === 'function' ? new BroadcastChannel('el-queue') : null; },
   };
 })(self);

@@ -20,13 +20,14 @@ export function listen() {
 export const waiting = () => core().db.all('queue');
 export const refusals = () => core().db.all('refused');
 
-/* files: FileList/array; opts: {caseId, kind, note}. onAdded(file, id) for each, in order. */
-export async function addFiles(files, { caseId, kind = '', note = '' }, onAdded) {
+/* files: FileList/array; opts: {caseId, kind, note, url}; url when the endpoint is not the case's
+   own (an invitee's contribution). onAdded(file, id) for each, in order. */
+export async function addFiles(files, { caseId = null, kind = '', note = '', url = '' }, onAdded) {
   for (const file of files) {
     let sha = '';
     try { sha = await core().sha256(file); } catch { /* the server hashes it anyway */ }
     const id = await core().enqueue({
-      blob: file, name: file.name, caseId, kind, note, sha256: sha,
+      blob: file, name: file.name, caseId, url, kind, note, sha256: sha,
       occurredAt: file.lastModified ? new Date(file.lastModified).toISOString() : '',
     });
     if (onAdded) onAdded(file, id, sha);

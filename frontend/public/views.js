@@ -31,8 +31,8 @@ export async function signInView(main, _params, ctx) {
           msgs.append(link('/login/?next=/shared/', t('signin.lawyers'), 'button-link'));
           return;
         }
-        if (answer.role !== 'borrower') { msgs.set(t('signin.not_borrower')); return; }
-        ctx.go('#/cases');
+        if (answer.role !== 'borrower' && answer.role !== 'invitee') { msgs.set(t('signin.not_borrower')); return; }
+        ctx.go(answer.role === 'invitee' ? '#/contributions' : '#/cases');
         queue.flush(); // files kept while signed out
       } catch (err) {
         if (err.body && (err.body.error === 'otp_required' || err.body.error === 'otp_invalid')) {
@@ -216,7 +216,7 @@ export async function queueView(main, _params, ctx) {
         h('ul', { class: 'files' }, items.map((i) => h('li', { class: 'file-row', 'data-queue-id': i.id },
           h('span', { class: 'name' }, i.name),
           h('span', { class: 'meta' }, `${fmtSize(i.size)} · ${t('queue.chosen')} ${fmtTime(i.chosenAt)}`,
-            i.caseId ? '' : ` · ${t('queue.no_case')}`),
+            core().placed(i) ? '' : ` · ${t('queue.no_case')}`),
           button(t('queue.remove'), () => queue.remove(i.id), 'small')))),
         button(t('queue.send_now'), () => queue.flush(), 'primary'));
     }
@@ -242,8 +242,8 @@ export async function sharedFilesView(main, _params, ctx) {
     const items = await queue.waiting();
     if (!ctx.current()) return;
     clear(box);
-    const lost = items.filter((i) => !i.caseId);
-    const pending = items.filter((i) => i.caseId);
+    const lost = items.filter((i) => !core().placed(i));
+    const pending = items.filter((i) => core().placed(i));
     if (!items.length) {
       box.append(h('p', { class: 'msg ok' }, t('shared.all_sent')), link('#/cases', t('nav.cases'), 'button-link'));
       return;
