@@ -51,3 +51,11 @@ def test_a_server_can_take_no_sign_ups(db, settings, lawyer):
 
     assert response.status_code == 403 and response.json()["error"] == "signup_closed"
     assert client_for(lawyer).get("/api/cases/").status_code == 200  # nothing else changes
+
+
+def test_a_user_name_with_spaces_or_slashes_is_refused_and_nothing_is_made(db):
+    response = _sign_up("a b/c")
+
+    assert response.status_code == 400 and "username" in response.json()["fields"]
+    assert not User.objects.exists()
+    assert not CustodyEvent.objects.filter(action="account.created").exists()

@@ -129,3 +129,25 @@ def test_the_lawyer_pages_show_the_bundle_in_the_readers_language(api, bundle, l
 
     api.delete(f"/api/shares/{share_id}/")
     assert browser.get(f"/shared/{share_id}/").status_code == 404
+
+
+def test_a_refused_sign_up_leaves_no_account_and_the_link_still_works(api, bundle, borrower):
+    token = share(api, bundle, "c@lawfirm.example").json()["invite_url"].rstrip("/").rsplit("/", 1)[1]
+    accept = f"/api/invitations/{token}/accept/"
+
+    def attempt(username, password=PASSWORD):
+        return Client().post(accept, {"username": username, "password": password}, content_type="application/json",
+                             HTTP_ACCEPT_LANGUAGE="en")
+
+    taken, weak, bad_name = attempt("WANG"), attempt("counsel", "123"), attempt("a b/c")
+    assert (taken.status_code, taken.json()["error"]) == (400, "username_taken")
+    assert (weak.status_code, weak.json()["error"]) == (400, "weak_password")
+    assert bad_name.status_code == 400 and "username" in bad_name.json()["fields"]
+    assert not User.objects.filter(role="lawyer").exists()
+    assert not Invitation.objects.filter(used_at__isnull=False).exists()
+
+    mismatch = Client().post(f"/invite/{token}/", {"username": "counsel", "password": PASSWORD, "password2": "other"})
+    assert mismatch.status_code == 200 and 'role="alert"' in mismatch.content.decode()
+    assert not User.objects.filter(username="counsel").exists()
+
+    assert attempt("counsel").status_code == 201  # still unused, so it works once
