@@ -58,16 +58,35 @@ def mms(when: datetime, box: int, address: str, text: str, picture: bytes | None
     )
 
 
-def sms_xml(*records: str, surrogates=False) -> bytes:
-    body = "".join(records)
-    if surrogates:
-        body = emoji_as_surrogates(body)
-    count = len(records)
+# What SMS Backup & Restore writes before the records, verbatim apart from the values: the
+# declaration with single quotes, a comment naming the app's version and the backup's time
+# (dd/MM/yyyy), and a stylesheet instruction so that a browser shows the file as a table.
+APP_COMMENT = "<!--File Created By SMS Backup & Restore v10.05.612 on 18/06/2024 23:59:58-->"
+
+
+def _backup(root: str, stylesheet: str, records: list[str], count: int | None, backup_set: str) -> str:
+    count = len(records) if count is None else count
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
-        "<!--File Created By SMS Backup & Restore v10.20.002 on 02/05/2026 09:00:00-->\n"
-        f'<smses count="{count}" backup_set="b3c1" backup_date="1777683600000" type="full">\n{body}</smses>\n'
-    ).encode()
+        f"{APP_COMMENT}\n"
+        f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'
+        f'<{root} count="{count}" backup_set="{backup_set}" backup_date="1718726398000" type="full">\n'
+        f'{"".join(records)}</{root}>\n'
+    )
+
+
+def sms_xml(*records: str, surrogates=False, count: int | None = None, encoding: str = "utf-8") -> bytes:
+    body = _backup("smses", "sms.xsl", list(records), count, "b90dbec0-5a3c-4e2b-9a6f-0c1d2e3f4a5b")
+    if surrogates:
+        body = emoji_as_surrogates(body)
+    return _encoded(body, encoding)
+
+
+def _encoded(text: str, encoding: str) -> bytes:
+    """UTF-8 as the app writes by default; "utf-16" gives a BOM and a matching declaration."""
+    if encoding == "utf-8":
+        return text.encode()
+    return text.replace("encoding='UTF-8'", "encoding='UTF-16'", 1).encode(encoding)
 
 
 def call(when: datetime, type_code: int, number: str, duration: int, contact_name="(Unknown)", locale=0,
@@ -80,9 +99,5 @@ def call(when: datetime, type_code: int, number: str, duration: int, contact_nam
     return f"  <call {_attrs(values)} />\n"
 
 
-def calls_xml(*records: str) -> bytes:
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
-        f'<calls count="{len(records)}" backup_set="b3c2" backup_date="1777683600000" type="full">\n'
-        f'{"".join(records)}</calls>\n'
-    ).encode()
+def calls_xml(*records: str, count: int | None = None, encoding: str = "utf-8") -> bytes:
+    return _encoded(_backup("calls", "calls.xsl", list(records), count, "4f1c2b7e-0d9a-4c61-8e3b-7a2d5c9e1f03"), encoding)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
     # Errors: the import fails and nothing from it is kept.
+    "bad_encoding": _("Line %(line)s is not valid %(encoding)s text: the file is damaged or not an export."),
     "not_utf8": _("Line %(line)s is not valid text (UTF-8 or GBK): the file is damaged or not an export."),
     "nul_byte": _("Line %(line)s contains a NUL byte: the file is damaged or not a text export."),
     "line_too_long": _("Line %(line)s is longer than %(limit)s characters: this is not a phone export."),
@@ -28,6 +29,9 @@ MESSAGES = {
     "internal_error": _("The import failed because of a fault on the server; it has been logged. Try again later."),
     # Warnings: the import completes, and says what it could not read.
     "truncated": _("The file ends in the middle of a record: %(count)s incomplete record(s) after line %(line)s were dropped. Export again to keep them."),
+    "encoding_read_as": _("The file is encoded in %(encoding)s, not UTF-8; it was read as %(encoding)s."),
+    "count_mismatch": _("The export says it holds %(declared)s records, but %(found)s were found in it. Check that the backup finished on the phone."),
+    # Older imports stored this code before encoding_read_as named the encoding.
     "gbk_encoding": _("The file is encoded in GBK (GB18030), not UTF-8; it was read as GBK."),
     "surrogates_repaired": _("%(count)s emoji written as surrogate pairs were repaired."),
     "lone_surrogates": _("%(count)s broken emoji halves were replaced with �."),

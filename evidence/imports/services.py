@@ -34,6 +34,7 @@ from evidence.events.services import EventRow, event_fingerprint, events_insert
 from evidence.imports import parsers
 from evidence.imports.models import Import, Status
 from evidence.imports.parsers.base import HEAD_BYTES, ImportContext, ParsedEvent
+from evidence.imports.parsers.xmlhead import xml_root
 from evidence.imports.problems import ImportFailed
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import clean_original_name, processing_enqueue
@@ -91,6 +92,9 @@ def _enqueue(import_id) -> None:
 
 def _describe(head: bytes) -> str:
     """What the file seems to be, for the refusal message."""
+    root = xml_root(head)
+    if root is not None:
+        return f"XML with root <{root.name[:40]}>"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         root = next((line for line in head.split(b"<")[1:] if line[:1].isalpha()), b"")
         name = root.split(maxsplit=1)[0].rstrip(b">/")[:40].decode("utf-8", "replace") if root else "?"

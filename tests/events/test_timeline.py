@@ -42,7 +42,7 @@ def test_it_merges_calls_messages_and_files_in_time_order(api, case):
     ]
     picture_message = body["results"][2]
     assert picture_message["channel"] == "mms" and len(picture_message["attachments"]) == 1
-    assert picture_message["source"]["position"] == "line 5, <mms> 1"
+    assert picture_message["source"]["position"] == "line 6, <mms> 1"
     assert body["results"][3]["file"]["original_name"] == "shot.png"
 
 

@@ -72,7 +72,7 @@ def test_it_refuses_invalid_bytes_and_names_the_line(api, case, media_root, pois
     data = data.replace("坏X".encode(), poison)
     error = _failed(api, case, data)
     assert error["code"] == "xml_malformed"
-    assert error["params"]["line"] == 5
+    assert error["params"]["line"] == 6
     _assert_nothing_kept(case, media_root)
 
 
@@ -92,13 +92,16 @@ def test_it_keeps_complete_records_of_a_truncated_file_and_says_what_was_dropped
     _, job = import_export(api, case, cut)
     assert job["status"] == "done"
     assert job["counts"]["messages"] == 2
-    [warning] = job["warnings"]
+    warning, count = job["warnings"]
     assert warning["code"] == "truncated" and warning["params"]["count"] == 1
     assert "1 incomplete record(s)" in warning["detail"]
+    # The app wrote count="3" in the root; the cut file holds two.
+    assert (count["code"], count["params"]["declared"], count["params"]["found"]) == ("count_mismatch", 3, 2)
 
 
 def test_it_fails_a_file_cut_before_any_record(api, case, media_root):
-    assert _failed(api, case, sms_xml(GOOD)[:150])["code"] == "xml_malformed"
+    data = sms_xml(GOOD)
+    assert _failed(api, case, data[: data.index(b"<sms ") + 4])["code"] == "xml_malformed"
     _assert_nothing_kept(case, media_root)
 
 
@@ -106,7 +109,7 @@ def test_it_refuses_a_decompression_bomb_inside_an_mms(api, case, media_root):
     data = sms_xml(GOOD, mms(WHEN, 1, "13800138000", "炸弹", picture=samples.png_pixel_bomb()))
     error = _failed(api, case, data)
     assert error["code"] == "attachment_too_large"
-    assert "line 5, <mms> 1" in error["detail"]
+    assert "line 6, <mms> 1" in error["detail"]
     _assert_nothing_kept(case, media_root)
 
 

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from evidence.events.models import Event
 from evidence.intake.models import EvidenceItem
 from tests import samples
@@ -52,8 +54,8 @@ def test_it_points_every_event_back_to_the_stored_export(api, case, media_root):
     assert api.get(f"/api/evidence/{item.id}/original").getvalue() == export
     second = Event.objects.get(case=case, body="第二条")
     assert second.source_item_id == item.id
-    assert second.source_position == "line 5, <sms> 2"
-    assert export.decode().splitlines()[4].lstrip().startswith("<sms") and "第二条" in export.decode().splitlines()[4]
+    assert second.source_position == "line 6, <sms> 2"
+    assert export.decode().splitlines()[5].lstrip().startswith("<sms") and "第二条" in export.decode().splitlines()[5]
 
 
 def test_it_repairs_emoji_written_as_surrogate_pairs_and_keeps_real_ones(api, case):
@@ -147,4 +149,52 @@ def test_it_skips_rows_without_a_date_and_says_so(api, case):
     assert job["counts"]["skipped"] == 1 and job["counts"]["messages"] == 1
     [warning] = job["warnings"]
     assert warning["code"] == "skipped_records"
-    assert "line 5, <sms> 2" in warning["detail"]  # the declaration, a comment and <smses> come first
+    assert "line 6, <sms> 2" in warning["detail"]  # declaration, comment, stylesheet and <smses> first
+
+
+def test_it_reads_a_backup_that_starts_as_the_app_writes_it(api, case):
+    export = sms_xml(sms(_at(9), 1, "13800138000", "第一条"))
+    head = export.decode().splitlines()[:4]
+    assert head[1].startswith("<!--File Created By SMS Backup & Restore v10.05.612")
+    assert head[2] == '<?xml-stylesheet type="text/xsl" href="sms.xsl"?>'
+    _, job = import_export(api, case, export)
+    assert (job["status"], job["format"], job["warnings"]) == ("done", "sms-backup-restore-messages", [])
+    calls = calls_xml(call(_at(23), 3, "13800138000", 0))
+    assert b'href="calls.xsl"' in calls
+    _, job = import_export(api, case, calls, name="calls-20240618235958.xml")
+    assert (job["status"], job["format"], job["counts"]["calls"]) == ("done", "sms-backup-restore-calls", 1)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_it_reads_a_utf16_backup_and_names_the_encoding(api, case, encoding):
+    export = sms_xml(sms(_at(9), 1, "+86 138 0013 8000", "还钱 😡 & 立即"), sms(_at(10), 2, "13800138000", "不要再打了"),
+                     encoding=encoding)
+    assert export[:2] in (b"\xff\xfe", b"<\x00") or export[:2] == b"\x00<"
+    _, job = import_export(api, case, export)
+    assert job["status"] == "done", job
+    assert job["counts"]["messages"] == 2
+    [warning] = job["warnings"]
+    assert warning["code"] == "encoding_read_as" and warning["params"]["encoding"] in ("UTF-16LE", "UTF-16BE")
+    assert "UTF-16" in warning["detail"]
+    first = Event.objects.get(case=case, direction="in")
+    assert (first.body, first.occurred_at, first.source_position) == ("还钱 😡 & 立即", _at(9), "line 5, <sms> 1")
+
+
+def test_it_warns_with_both_numbers_when_the_declared_count_disagrees(api, case):
+    export = sms_xml(sms(_at(9), 1, "13800138000", "一"), sms(_at(10), 1, "13800138000", "二"), count=1579)
+    _, job = import_export(api, case, export, language="zh-hans")
+    assert job["status"] == "done" and job["counts"]["messages"] == 2
+    [warning] = job["warnings"]
+    assert (warning["code"], warning["params"]["declared"], warning["params"]["found"]) == ("count_mismatch", 1579, 2)
+    assert "1579" in warning["detail"] and "2" in warning["detail"]
+
+
+@pytest.mark.parametrize("prolog", [
+    b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n",
+    b"\n\n  <?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<!-- one -->\r\n<!-- two -->\r\n<?xml-stylesheet href=\"sms.xsl\" type=\"text/xsl\"?>\r\n",
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><!--a--><?pi x?><!--b-->",
+], ids=["bom", "crlf-comments-pis", "one-line"])
+def test_it_finds_the_root_after_any_prolog(api, case, prolog):
+    body = sms_xml(sms(_at(9), 1, "13800138000", "一")).split(b"<smses", 1)[1]
+    _, job = import_export(api, case, prolog + b"<smses" + body)
+    assert (job["status"], job["counts"]["messages"]) == ("done", 1), job

@@ -30,7 +30,8 @@ def test_it_imports_a_gbk_csv_and_says_it_was_gbk(api, case):
     assert job["status"] == "done", job
     assert job["format"] == "csv"
     assert job["counts"] == {"calls": 2, "messages": 1, "attachments": 0, "duplicates": 0, "skipped": 0}
-    assert [w["code"] for w in job["warnings"]] == ["gbk_encoding"]
+    assert [(w["code"], w["params"]["encoding"]) for w in job["warnings"]] == [("encoding_read_as", "GBK (GB18030)")]
+    assert "GBK" in job["warnings"][0]["detail"]
     rows = list(Event.objects.filter(case=case).order_by("occurred_at")
                 .values_list("occurred_at", "direction", "number_normalized", "duration_s", "body", "source_position"))
     assert rows == [

@@ -137,7 +137,8 @@ def test_it_reads_a_gbk_csv_with_chinese_headers(context):
     )  # fmt: skip
     assert (events[2].body, events[2].contact_name) == ("我会还", "李四")
     assert (events[3].direction, events[3].position) == ("rejected", "line 5")
-    assert context.warnings == {"gbk_encoding": 1}
+    assert context.warnings == {"encoding_read_as": 1}
+    assert context.warning_params["encoding_read_as"] == {"encoding": "GBK (GB18030)"}
 
 
 def test_it_reads_clock_durations(context):
@@ -341,7 +342,8 @@ def test_it_reads_a_gbk_wechat_text(context):
     assert wechat_bodies(parse(wechat, data, context)) == [
         ("line 1", at(2026, 5, 1, 23, 10, 5), "in", "张三", "您已逾期"),
     ]
-    assert context.warnings == {"gbk_encoding": 1}
+    assert context.warnings == {"encoding_read_as": 1}
+    assert context.warning_params["encoding_read_as"] == {"encoding": "GBK (GB18030)"}
 
 
 WECHAT_HTML = """<!DOCTYPE html>

@@ -4,7 +4,9 @@ Format facts: `date` is epoch milliseconds and the only reliable time (`readable
 follows the phone's locale and is ignored); unset values are the string "null"; a hidden
 caller is `number=""`. MMS parts carry their bytes as base64 in a `data` attribute.
 
-Parsed with expat, fed in chunks through the surrogate repair, so memory does not grow
+Recognised by its root element, found by expat after any comment, `<?xml-stylesheet?>` or
+BOM (see xmlhead); UTF-16 backups are transcoded to UTF-8 as they are read. Parsed with
+expat, fed in chunks through the surrogate repair, so memory does not grow
 with the file. Exports never carry a DTD, so any DOCTYPE is refused at once: with no DTD
 there can be no entity (billion laughs) and no external reference (file or network). This
 is defusedxml's `forbid_dtd` policy, set directly on the expat object because the SAX layer
@@ -20,6 +22,7 @@ from xml.parsers import expat
 
 from evidence.imports.parsers.base import MAX_FIELD_CHARS, MAX_LINE_CHARS, ParsedAttachment, ParsedEvent
 from evidence.imports.parsers.surrogates import SurrogateRepairingReader
+from evidence.imports.parsers.xmlhead import ENCODING_NAMES, Utf8Reader, xml_root
 from evidence.imports.problems import ImportFailed
 
 MAX_DEPTH = 6  # smses > mms > parts > part is 4 deep
@@ -80,9 +83,10 @@ class _Handler:
         self.records = 0
         self.mms: dict | None = None
         self.text_chars = 0
+        self.root_attrs: dict = {}
 
     def _new_parser(self):
-        parser = expat.ParserCreate()
+        parser = expat.ParserCreate("UTF-8")  # what Utf8Reader hands over, whatever the declaration says
         parser.buffer_text = True
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         # Entity and external-reference handlers too, should a declaration slip past the first.
@@ -111,6 +115,7 @@ class _Handler:
         if self.depth == 1:
             if name != self.root:
                 raise ImportFailed("xml_wrong_root", root=name[:40], expected=self.root)
+            self.root_attrs = {key: value[:40] for key, value in attrs.items() if key == "count"}
         elif self.depth == 2:
             self.counts[name] = self.counts.get(name, 0) + 1
             position = f"line {line}, <{name}> {self.counts[name]}"
@@ -234,6 +239,7 @@ class _Handler:
 
 
 _PARTIAL_RECORD = re.compile(rb"<(?:sms|mms|call)\b[^>]*$")
+RECORDS = {"smses": ("sms", "mms"), "calls": ("call",)}
 
 
 class SmsBackupFormat:
@@ -242,13 +248,16 @@ class SmsBackupFormat:
     def __init__(self, root: str, name: str, label: str):
         self.root, self.name, self.label = root, name, label
         self.mime = "application/xml"
-        self._detect = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<" + root.encode() + rb"[\s>/]", re.S)
 
     def detect(self, head: bytes) -> bool:
-        return bool(self._detect.match(head.removeprefix(b"\xef\xbb\xbf")))
+        root = xml_root(head)
+        return root is not None and root.name == self.root
 
     def parse(self, stream, context):
-        reader = SurrogateRepairingReader(stream)
+        source = Utf8Reader(stream)
+        if source.transcoded:
+            context.warn("encoding_read_as", encoding=ENCODING_NAMES.get(source.encoding, source.encoding))
+        reader = SurrogateRepairingReader(source)
         handler = _Handler(self.root, context)
         tail = b""
         try:
@@ -256,7 +265,7 @@ class SmsBackupFormat:
                 tail = (tail + data)[-4096:]
                 handler.parser.Parse(data, False)
                 yield from handler.drain()
-                context.on_progress(reader.bytes_read)
+                context.on_progress(source.bytes_read)
             try:
                 handler.parser.Parse(b"", True)
             except expat.ExpatError:
@@ -271,10 +280,18 @@ class SmsBackupFormat:
         yield from handler.drain()
         if handler.records == 0:
             raise ImportFailed("no_records")
+        self._check_count(handler, context)
         if reader.pairs:
             context.warn("surrogates_repaired", count=reader.pairs)
         if reader.lone:
             context.warn("lone_surrogates", count=reader.lone)
+
+    def _check_count(self, handler: "_Handler", context) -> None:
+        """The app writes how many records it saved; a different number read is worth saying."""
+        declared = _int(handler.root_attrs.get("count"))
+        found = sum(handler.counts.get(name, 0) for name in RECORDS[self.root])
+        if declared is not None and declared != found:
+            context.warn("count_mismatch", declared=declared, found=found)
 
 
 messages = SmsBackupFormat("smses", "sms-backup-restore-messages", "SMS Backup & Restore messages (sms.xml)")

@@ -1,6 +1,7 @@
 """Streaming decoding shared by the line-based formats: encoding, line endings and limits.
 
-A text export is UTF-8 (with or without a BOM) or, from older Chinese tools, GB18030/GBK.
+A text export is UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"),
+or, from older Chinese tools, GB18030/GBK.
 The encoding is chosen once from the head; the rest is decoded strictly, chunk by chunk, so
 memory stays bounded by the chunk size plus one line of at most MAX_LINE_CHARS.
 """
@@ -17,7 +18,9 @@ from evidence.imports.parsers.base import HEAD_BYTES, MAX_LINE_CHARS, ImportCont
 from evidence.imports.problems import ImportFailed
 
 CHUNK_BYTES = 1024 * 1024
-ENCODINGS = ("utf-8", "gb18030")  # in order of preference
+ENCODINGS = ("utf-8", "gb18030")  # in order of preference, when there is no BOM
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+ENCODING_NAMES = {"gb18030": "GBK (GB18030)", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
 # Only these three end a line: str.splitlines() would also cut at U+2028, \x1c… inside bodies.
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -28,22 +31,36 @@ _LOCAL_DATE_TIME_PARTS = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T]+(\d{
 
 def choose_encoding(head: bytes) -> str | None:
     """The encoding the head decodes in (a character cut at its end is allowed), or None."""
+    return text_encoding(head)[0]
+
+
+def text_encoding(head: bytes) -> tuple[str | None, int]:
+    """(encoding, BOM length) of a text export's first bytes; (None, 0) if it is not text.
+
+    A BOM decides (Excel's "Unicode text" and some phone tools write UTF-16LE with one);
+    without one, UTF-8 is preferred and GB18030 (a superset of GBK) tried next.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
     for encoding in ENCODINGS:
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        return encoding
-    return None
+        return encoding, 0
+    return None, 0
 
 
 def decode_head(head: bytes) -> str | None:
     """The head as text, for detect(); None if it is not text (undecodable or holding NUL)."""
-    head = head.removeprefix(codecs.BOM_UTF8)
-    encoding = choose_encoding(head)
+    encoding, bom = text_encoding(head)
     if encoding is None:
         return None
-    text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head[bom:], final=False)
+    except UnicodeDecodeError:
+        return None
     return None if "\x00" in text else text
 
 
@@ -82,12 +99,12 @@ def decoded_lines(stream: BinaryIO, context: ImportContext) -> Iterator[tuple[in
     head = _read_head(stream)
     bytes_read = len(head)
     context.on_progress(bytes_read)
-    head = head.removeprefix(codecs.BOM_UTF8)
-    encoding = choose_encoding(head[:HEAD_BYTES])
+    encoding, bom = text_encoding(head[:HEAD_BYTES])
+    head = head[bom:]
     if encoding is None:
         raise ImportFailed("not_utf8", line=_utf8_error_line(head[:HEAD_BYTES]))
-    if encoding == "gb18030":
-        context.warn("gbk_encoding")
+    if encoding != "utf-8":
+        context.warn("encoding_read_as", encoding=ENCODING_NAMES[encoding])
     decoder = codecs.getincrementaldecoder(encoding)()
     splitter = _LineSplitter()
     chunk = head
@@ -130,6 +147,9 @@ def _decode(decoder, data: bytes, splitter: "_LineSplitter", final: bool) -> Ite
     except UnicodeDecodeError as error:
         # error.object holds the decoder's pending bytes too, so its prefix is all valid text.
         yield from _split_checked(splitter, error.object[: error.start].decode(error.encoding))
+        if error.encoding.startswith("utf-16"):
+            raise ImportFailed("bad_encoding", encoding=ENCODING_NAMES[error.encoding.replace("_", "-")],
+                               line=splitter.line_no) from None
         raise ImportFailed("not_utf8", line=splitter.line_no) from None
     yield from _split_checked(splitter, text)
 
