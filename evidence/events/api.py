@@ -76,6 +76,8 @@ class TimelineEntry(serializers.Serializer):
     source = serializers.DictField(allow_null=True, help_text="{item, position}: the export and where in it.")
     attachments = serializers.ListField(child=serializers.DictField(), allow_null=True)
     file = serializers.DictField(allow_null=True, help_text="For files: kind, sha256, name, mime, urls.")
+    recording = serializers.UUIDField(allow_null=True, help_text="For calls: the recording of the call, if one was found.")
+    recording_file = serializers.DictField(allow_null=True, help_text="That recording: name, mime, duration_s, url.")
 
 
 def _file_summary(item: EvidenceItem, request) -> dict:
@@ -87,6 +89,16 @@ def _file_summary(item: EvidenceItem, request) -> dict:
         "mime": item.mime,
         "original_url": reverse("evidence-original", args=[item.id], request=request),
         "thumbnail_url": reverse("evidence-thumbnail", args=[item.id], request=request) if item.thumbnail else None,
+    }
+
+
+def _recording_summary(item: EvidenceItem, request) -> dict:
+    return {
+        "id": str(item.id),
+        "original_name": item.original_name,
+        "mime": item.mime,
+        "duration_s": item.metadata.get("duration_s"),  # once the metadata job has run
+        "original_url": reverse("evidence-original", args=[item.id], request=request),
     }
 
 
@@ -112,12 +124,15 @@ def event_entry(event: Event, labels: dict, request) -> dict:
         ),
         "attachments": [_file_summary(item, request) for item in event.attachments.all()],
         "file": None,
+        "recording": event.recording_id,
+        "recording_file": _recording_summary(event.recording, request) if event.recording_id else None,
     }
 
 
 def file_entry(item: EvidenceItem, request) -> dict:
     empty = dict.fromkeys(("channel", "direction", "status", "number", "number_normalized", "role",
-                           "contact_name", "duration_s", "body", "source", "attachments"))
+                           "contact_name", "duration_s", "body", "source", "attachments", "recording",
+                           "recording_file"))
     return {**empty, "type": "file", "id": item.id, "at": item.occurred_at or item.received_at,
             "note": item.note, "file": _file_summary(item, request)}
 
@@ -244,7 +259,8 @@ class TimelineApi(APIView):
         """Load the page's rows in a fixed number of queries, whatever the page size."""
         event_ids = [row[0] for row in page if row[2] != "file"]
         file_ids = [row[0] for row in page if row[2] == "file"]
-        events = {e.id: e for e in Event.objects.filter(id__in=event_ids).prefetch_related("attachments")}
+        events = {e.id: e for e in Event.objects.filter(id__in=event_ids).select_related("recording")
+                  .prefetch_related("attachments")}
         files = {f.id: f for f in EvidenceItem.objects.filter(id__in=file_ids)}
         labels = labels_by_number(case, (e.number_normalized for e in events.values()))
         return [

@@ -82,11 +82,20 @@ class Event(models.Model):
     )
     fingerprint = models.CharField(max_length=64, help_text="Same call or message, same fingerprint.")
     attachments = models.ManyToManyField(EvidenceItem, blank=True, related_name="attached_to")
+    recording = models.ForeignKey(
+        EvidenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="recorded_calls",
+        db_index=False,  # the unique constraint below is the index
+        help_text="The call recording of this call, matched by number and start time (recordings_link).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "fingerprint"], name="one_event_per_fingerprint")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "fingerprint"], name="one_event_per_fingerprint"),
+            # A recording records one call: linking it twice would be a second claim about the bytes.
+            models.UniqueConstraint(fields=["recording"], name="one_call_per_recording"),
+        ]
         indexes = [
             models.Index(fields=["case", "occurred_at", "id"], name="event_case_time"),
             models.Index(fields=["case", "number_normalized", "occurred_at"], name="event_case_number"),

@@ -21,6 +21,7 @@ class TimeSource(models.TextChoices):
     CLIENT = "client", _("Supplied by the phone")
     EXPORT = "export", _("Recorded in the phone export")
     USER = "user", _("Typed by the user")
+    FILENAME = "filename", _("From the recorder's file name")
     UNKNOWN = "unknown", _("Unknown")
 
 

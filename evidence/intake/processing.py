@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
+KEPT_FROM_INTAKE = ("filename",)  # metadata keys evidence_ingest set from the upload, not the bytes
 
 
 def original_verify(*, item: EvidenceItem) -> str:
@@ -52,13 +53,16 @@ def metadata_extract(*, item: EvidenceItem) -> dict:
         metadata = _media_metadata(path)
     else:
         metadata = {}
+    # What intake read from the file name is not in the bytes: re-reading them must not lose it.
+    metadata = {**{key: item.metadata[key] for key in KEPT_FROM_INTAKE if key in item.metadata}, **metadata}
     item.metadata = metadata
     item.has_sensitive_metadata = "gps" in metadata
     fields = ["metadata", "has_sensitive_metadata"]
     captured = _capture_time(metadata, item.case.timezone)
-    # A capture time written by the camera beats a file date the phone reported, but never
-    # a time the borrower typed on purpose.
-    if captured and item.occurred_at_source in (TimeSource.UNKNOWN, TimeSource.CLIENT):
+    # A capture time written by the camera beats a file date the phone reported or a time in
+    # the file's name, but never a time the borrower typed on purpose. No capture time
+    # changes nothing: a recording keeps the time its name gave.
+    if captured and item.occurred_at_source in (TimeSource.UNKNOWN, TimeSource.CLIENT, TimeSource.FILENAME):
         item.occurred_at, item.occurred_at_source = captured, TimeSource.EXIF
         fields += ["occurred_at", "occurred_at_source"]
     item.save(update_fields=fields)

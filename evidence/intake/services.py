@@ -1,7 +1,9 @@
 """Taking in an original: the one place an evidence item is created."""
 
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +14,8 @@ from evidence.cases.models import Case
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.intake import tasks
-from evidence.intake.models import EvidenceItem, TimeSource
+from evidence.intake.models import EvidenceItem, Kind, TimeSource
+from evidence.intake.recording_names import recording_name_read
 from evidence.intake.sniffing import sniff
 from evidence.storage.backends import get_storage
 from evidence.storage.uploads import HashedUpload
@@ -70,6 +73,15 @@ def evidence_ingest(
         source = TimeSource.UNKNOWN
     else:
         source = occurred_at_source or TimeSource.CLIENT
+    original_name = clean_original_name(upload.name)
+    metadata = {}
+    named = recording_name_read(original_name, ZoneInfo(case.timezone)) if sniffed.kind == Kind.RECORDING else None
+    if named is not None:
+        # What the dialer wrote is kept as read, apart from the bytes; its time beats a file
+        # date the phone reported, never a time the borrower typed (EXIF would beat it too).
+        metadata["filename"] = named.as_metadata()
+        if source != TimeSource.USER:
+            occurred_at, source = named.started_at, TimeSource.FILENAME
 
     storage = get_storage()
     stored_here = False
@@ -81,13 +93,14 @@ def evidence_ingest(
                 sha256=sha256,
                 size=upload.size,
                 mime=sniffed.mime,
-                original_name=clean_original_name(upload.name),
+                original_name=original_name,
                 received_at=received_at,
                 occurred_at=occurred_at,
                 occurred_at_source=source,
                 note=note,
                 uploaded_by=uploaded_by,
                 provided_by=provided_by,
+                metadata=metadata,
             )
             # Inside the transaction: if linking fails, the row rolls back too.
             stored_here = storage.promote(upload.temporary_file_path(), sha256)
@@ -103,6 +116,9 @@ def evidence_ingest(
                          **({"provided_by": provided_by} if provided_by else {})},
             )
             transaction.on_commit(lambda: processing_enqueue(item.id))
+            if named is not None and named.number:
+                # Robust: the recording is kept whatever a listener does; linking can run again.
+                transaction.on_commit(lambda: _recording_arrived(case=case, actor=uploaded_by), robust=True)
     except IntegrityError:
         # Another request stored the same bytes in this case a moment ago.
         _forget_unreferenced(storage, sha256, stored_here)
@@ -119,6 +135,22 @@ def evidence_ingest(
 def _forget_unreferenced(storage, sha256: str, stored_here: bool) -> None:
     if stored_here and not EvidenceItem.objects.filter(sha256=sha256).exists():
         storage.remove_unreferenced(sha256)
+
+
+# Apps above intake (events: linking a recording to its call) act on a new recording without
+# intake importing them: they register here from their AppConfig.ready(), as report sections do.
+_recording_listeners: list[Callable[..., object]] = []
+
+
+def recording_listener_register(listener: Callable[..., object]) -> None:
+    """Call listener(case=..., actor=...) after a recording named by a dialer is stored."""
+    if listener not in _recording_listeners:
+        _recording_listeners.append(listener)
+
+
+def _recording_arrived(*, case: Case, actor) -> None:
+    for listener in _recording_listeners:
+        listener(case=case, actor=actor)
 
 
 def processing_enqueue(item_id) -> None:

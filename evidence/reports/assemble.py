@@ -49,6 +49,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
     language = "en" if bundle.language == "en" else "zh-hans"
     with translation.override(language):
         numbers = exhibit_numbers(items)
+        recorded = recorded_calls(case, items)
         analysis = analysis_current(case)
         calls, messages = timeline_rows(case, numbers)
         times = [row.at for row in calls + messages] + [item.occurred_at or item.received_at for item in items]
@@ -75,7 +76,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
             findings=[_finding_row(finding, bundle.language) for finding in analysis.findings],
             findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
             ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
-            exhibits=[_exhibit(item, numbers) for item in items],
+            exhibits=[_exhibit(item, numbers, recorded) for item in items],
             calls=calls[:limit],
             messages=messages[:limit],
             calls_note=calls_note,
@@ -114,7 +115,14 @@ def _finding_row(finding: dict, language: str) -> FindingRow:
     )
 
 
-def _exhibit(item: EvidenceItem, numbers: dict) -> Exhibit:
+def recorded_calls(case: Case, items: list[EvidenceItem]) -> dict:
+    """{recording item id: (call start, number)} for the report's recordings linked to a call."""
+    calls = Event.objects.filter(case=case, recording_id__in=[item.id for item in items if item.kind == Kind.RECORDING])
+    return {recording: (at, number)
+            for recording, at, number in calls.values_list("recording_id", "occurred_at", "number_normalized")}
+
+
+def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
     storage = get_storage()
     embeddable = item.mime in EMBEDDABLE and item.kind in (Kind.SCREENSHOT, Kind.PHOTO)
     width, height = item.metadata.get("width"), item.metadata.get("height")
@@ -138,6 +146,8 @@ def _exhibit(item: EvidenceItem, numbers: dict) -> Exhibit:
         image_path=str(storage.path(item.sha256)) if embeddable else None,
         image_size=(width, height) if width and height else None,
         duration_s=item.metadata.get("duration_s"),
+        records_call_at=recorded.get(item.id, (None, ""))[0],
+        records_call_number=recorded.get(item.id, (None, ""))[1],
     )
 
 
@@ -147,15 +157,18 @@ def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[Ti
     calls, messages = [], []
     events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(
         "occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
-        "source_item_id", "source_position",
+        "source_item_id", "source_position", "recording_id",
     )
-    for at, kind, channel, direction, number, duration, body, note, source_item, position in events.iterator(5000):
+    for at, kind, channel, direction, number, duration, body, note, source_item, position, recording in events.iterator(
+            5000):
         label = labels.get(number)
         row = TimelineRow(
             at=at, kind=kind, channel=channel, direction=direction, number=number,
             label=(f"{Role(label.role).label} {label.name}".strip() if label else ""),
             detail=(_duration(duration) if kind == EventKind.CALL else body) + (f" ({note})" if note else ""),
             source=(f"{numbers.get(source_item, '')} {position}".strip() if source_item else _("entered by hand")),
+            # Only a recording this report holds: the mark must point at an exhibit in it.
+            recording=numbers.get(recording, "") if recording else "",
         )
         (calls if kind == EventKind.CALL else messages).append(row)
     return calls, messages

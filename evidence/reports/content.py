@@ -24,11 +24,13 @@ class Exhibit:
     mime: str
     received_at: datetime  # server clock on arrival: the trusted time
     occurred_at: datetime | None
-    occurred_at_source: str  # exif, client, user, export, unknown
+    occurred_at_source: str  # exif, client, user, export, filename, unknown
     image_path: str | None = None  # PNG or JPEG original on local disk, to embed as is (never re-encoded)
     image_size: tuple[int, int] | None = None  # pixels (width, height)
     duration_s: float | None = None  # recordings and videos
     verified: bool = True  # re-hashed against sha256 just before this report was made
+    records_call_at: datetime | None = None  # a recording: the start of the call it records
+    records_call_number: str = ""  # and that call's number (normalised, "" = hidden)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class TimelineRow:
     label: str  # the borrower's label for the number (role and name), "" if none
     detail: str  # calls: duration "2:05"; messages: the body
     source: str  # "E-003 line 4521" or "entered by hand"
+    recording: str = ""  # calls: the exhibit number of the call's recording, "" if none in this report
 
 
 @dataclass

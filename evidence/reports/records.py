@@ -6,7 +6,8 @@ from evidence.reports.assemble import local
 from evidence.reports.packet import records_csv
 
 CALL_HEADER = ["time_local", "time_utc", "direction", "channel", "number", "number_as_written", "label", "name",
-               "contact_name", "duration_s", "note", "source_exhibit", "source_position", "event_id"]
+               "contact_name", "duration_s", "note", "source_exhibit", "source_position", "event_id",
+               "recording_exhibit"]  # appended last, so the columns before keep their places
 MESSAGE_HEADER = ["time_local", "time_utc", "direction", "status", "channel", "number", "number_as_written", "label",
                   "name", "contact_name", "body", "note", "source_exhibit", "source_position", "event_id"]
 
@@ -23,7 +24,10 @@ def records_files(case: Case, numbers: dict) -> dict[str, bytes]:
         source = [numbers.get(event.source_item_id, "") if event.source_item_id else "manual", event.source_position,
                   str(event.id)]
         if event.kind == EventKind.CALL:
-            calls.append([*common, event.direction, event.channel, *who, event.duration_s, event.note, *source])
+            # The recording's exhibit only if this packet holds it; else empty, like the report.
+            recording = numbers.get(event.recording_id, "") if event.recording_id else ""
+            calls.append([*common, event.direction, event.channel, *who, event.duration_s, event.note, *source,
+                          recording])
         else:
             messages.append([*common, event.direction, event.status, event.channel, *who, event.body, event.note,
                              *source])

@@ -107,7 +107,7 @@ def context(content: ReportContent) -> dict:
         "submissions": [_submission(r, labels, clock) for r in content.submissions],
         "custody": log_table(
             [labels[k] for k in ("time", "action", "actor", "details", "event_hash")],
-            [_custody(r, clock) for r in content.custody], flexible={2: 16, 3: None}),
+            [_custody(r, labels, clock) for r in content.custody], flexible={2: 16, 3: None}),
     }
 
 
@@ -228,6 +228,11 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
     occurred = ""
     if e.occurred_at:
         occurred = f'{clock.time(e.occurred_at)} ({labels["time_sources"].get(e.occurred_at_source, e.occurred_at_source)})'
+    summary = e.summary
+    if e.records_call_at:
+        records = labels["records_call"].format(time=clock.time(e.records_call_at),
+                                                number=e.records_call_number or labels["hidden_number"])
+        summary = f"{summary}; {records}" if summary else records
     return {
         "number": e.number,
         "anchor": anchor(e.number),
@@ -235,7 +240,7 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
         "kind": labels["exhibit_kinds"].get(e.kind, e.kind),
         "source": e.source,
         "purpose": e.purpose,
-        "summary": e.summary,
+        "summary": summary,
         "sha256": e.sha256,
         "size": f'{human_size(e.size)} ({e.size:,} {labels["bytes"]})',
         "mime": e.mime,
@@ -288,10 +293,11 @@ def _submission(r: SubmissionRow, labels: dict, clock: Clock) -> dict:
 
 
 def _call(r: TimelineRow, labels: dict, clock: Clock) -> tuple:
-    """(time, direction, number, label, duration, source)."""
+    """(time, direction, number, label, duration and the recording's exhibit, source)."""
+    detail = f'{r.detail} {labels["recording_marker"].format(number=r.recording)}' if r.recording else r.detail
     return (
         clock.time(r.at), labels["directions"].get(r.direction, r.direction),
-        r.number or labels["hidden_number"], r.label, r.detail, r.source,
+        r.number or labels["hidden_number"], r.label, detail, r.source,
     )
 
 
@@ -528,9 +534,10 @@ def _markup(text: str) -> str:
                    for other, run in ((other, "".join(char for char, _ in pairs)) for other, pairs in runs))
 
 
-def _custody(r: CustodyRow, clock: Clock) -> tuple:
+def _custody(r: CustodyRow, labels: dict, clock: Clock) -> tuple:
     """(time, action, actor, details, entry hash in two lines of 32 digits)."""
-    return (clock.time(r.at), r.action, r.actor, r.details, f"{r.event_hash[:32]}\n{r.event_hash[32:]}".strip())
+    action = labels["custody_actions"].get(r.action, r.action)
+    return (clock.time(r.at), action, r.actor, r.details, f"{r.event_hash[:32]}\n{r.event_hash[32:]}".strip())
 
 
 def anchor(number: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.common.errors import EvidenceError
+from evidence.intake.models import Kind
 from evidence.sharing import api, selectors, services
 from evidence.sharing.models import Access
 
@@ -47,6 +48,12 @@ def shared_page(request, share_id):
     services.access_record(share=share, what=Access.What.OPENED, request=request)
     events = Paginator(selectors.shared_events(share).order_by("occurred_at", "id"), TIMELINE_PAGE)
     page = events.get_page(request.GET.get("page"))
+    exhibits = list(selectors.shared_items(share).order_by("occurred_at", "received_at", "sha256"))
+    # A call's recording is played only when it is one of the bundle's frozen exhibits: the page
+    # shows what was shared, and every play goes through the exhibit URL, which logs the access.
+    recordings = {item.id: item for item in exhibits if item.kind == Kind.RECORDING}
+    recorded = {call.recording_id: call for call in selectors.shared_events(share).filter(
+        recording_id__in=list(recordings))}
     findings = [
         {"rule": f["rule"], "title": _in_language(f["title"]), "summary": _in_language(f["summary"]),
          "count": f["count"], "first_at": _when(f["first_at"]), "last_at": _when(f["last_at"]), "citation": f["citation"]}
@@ -54,7 +61,8 @@ def shared_page(request, share_id):
     ]
     return render(request, "sharing/shared_page.html", {
         "share": share, "case": share.case, "bundle": share.bundle, "findings": findings, "page": page,
-        "exhibits": selectors.shared_items(share).order_by("occurred_at", "received_at", "sha256"),
+        "rows": [(event, recordings.get(event.recording_id)) for event in page],
+        "exhibits": [(item, recorded.get(item.id)) for item in exhibits],
     })
 
 

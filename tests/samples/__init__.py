@@ -59,6 +59,17 @@ def wav(seconds: float = 1.0, *, noise: bool = False) -> bytes:
     return buffer.getvalue()
 
 
+def mp3(frames: int = 40) -> bytes:
+    """MPEG-1 Layer III frames of silence (128 kbit/s, 44.1 kHz, mono), about 1 s: libmagic says audio/mpeg."""
+    header = bytes([0xFF, 0xFB, 0x90, 0xC4])
+    return (header + b"\x00" * 413) * frames
+
+
+def amr(frames: int = 50) -> bytes:
+    """AMR-NB, the format Android dialers record in: the magic line, then 12.2 kbit/s frames (20 ms each)."""
+    return b"#!AMR\n" + (b"\x3c" + b"\x00" * 31) * frames
+
+
 def pdf() -> bytes:
     body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     return body + b"trailer<</Root 1 0 R>>\n%%EOF\n"
