@@ -12,7 +12,7 @@ from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, Label
 from evidence.common.health import healthz
 from evidence.common.views import LoginView, signed_in
 from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
-from evidence.imports.api import CaseImportsApi, ImportDetailApi
+from evidence.imports.api import CaseImportsApi, ImportDetailApi, ImportMappingApi
 from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
 from evidence.reports.api import (
     BundleDetailApi,
@@ -48,6 +48,7 @@ api = [
     path("api/cases/<uuid:case_id>/third-parties/<uuid:contact_id>/", ThirdPartyDetailApi.as_view(), name="case-third-party"),
     path("api/cases/<uuid:case_id>/imports/", CaseImportsApi.as_view(), name="case-imports"),
     path("api/imports/<uuid:import_id>/", ImportDetailApi.as_view(), name="import-detail"),
+    path("api/imports/<uuid:import_id>/mapping/", ImportMappingApi.as_view(), name="import-mapping"),
     path("api/cases/<uuid:case_id>/findings/", FindingsApi.as_view(), name="case-findings"),
     path("api/cases/<uuid:case_id>/charts/", ChartsApi.as_view(), name="case-charts"),
     path("api/cases/<uuid:case_id>/analysis/", AnalysisApi.as_view(), name="case-analysis"),

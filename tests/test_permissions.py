@@ -121,6 +121,8 @@ def rows(w) -> list[tuple]:
         ("get", "/api/cases/{case_id}/imports/", f"/api/cases/{case}/imports/", None, everyone_but(200)),
         ("post", "/api/cases/{case_id}/imports/", f"/api/cases/{case}/imports/", "import", everyone_but(202)),
         ("get", "/api/imports/{import_id}/", f"/api/imports/{w['import']}/", None, everyone_but(200)),
+        ("post", "/api/imports/{import_id}/mapping/", f"/api/imports/{w['import']}/mapping/",
+         {"mapping": {"time": "时间", "direction": "类型", "number": "号码"}}, everyone_but(409)),
         ("post", "/api/cases/{case_id}/calls/", f"/api/cases/{case}/calls/", CALL, everyone_but(201)),
         ("post", "/api/cases/{case_id}/messages/", f"/api/cases/{case}/messages/", MESSAGE, everyone_but(201)),
         ("get", "/api/cases/{case_id}/timeline/", f"/api/cases/{case}/timeline/", None, everyone_but(200)),

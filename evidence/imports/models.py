@@ -11,6 +11,7 @@ from evidence.intake.models import EvidenceItem
 class Status(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
+    NEEDS_MAPPING = "needs_mapping", _("Waiting for the columns to be mapped")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -28,7 +29,7 @@ class Import(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="imports")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     format = models.CharField(max_length=40)
     original_name = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64)
@@ -40,6 +41,14 @@ class Import(models.Model):
     counts = models.JSONField(default=empty_counts)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(
+        default=dict, blank=True,
+        help_text="A CSV's columns: {mapping: {field: column}, values, defaults}, as the borrower or a known header set them.",
+    )
+    mapping_request = models.JSONField(
+        default=dict, blank=True,
+        help_text="For a CSV with unknown columns: the columns, a sample of rows and a suggested mapping.",
+    )
     export_item = models.ForeignKey(EvidenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

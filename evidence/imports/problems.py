@@ -19,6 +19,7 @@ MESSAGES = {
     "xml_wrong_root": _("The XML's root element is <%(root)s>, not <%(expected)s>."),
     "record_too_large": _("The record at line %(line)s has a field of %(size)s characters; the limit is %(limit)s."),
     "csv_header": _("The first line must name the columns; missing: %(missing)s."),
+    "mapping_column_missing": _("The mapping names a column the file does not have: %(column)s."),
     "csv_malformed": _("The CSV is malformed at line %(line)s: %(reason)s."),
     "no_records": _("No calls or messages were found in the file."),
     "too_many_records": _("The file has more than %(limit)s records; split it into smaller exports."),
@@ -50,6 +51,14 @@ def problem_text(problem: dict) -> str:
         return str(template) % problem.get("params", {})
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+class NeedsMapping(Exception):
+    """A CSV whose columns we do not know: the import waits for the borrower to map them."""
+
+    def __init__(self, request: dict):
+        super().__init__("needs_mapping")
+        self.request = request
 
 
 class ImportFailed(Exception):

@@ -30,12 +30,13 @@ from evidence.cases.services import case_revise
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
-from evidence.events.services import EventRow, event_fingerprint, events_insert
+from evidence.events.services import epoch_ms, events_insert, fingerprint_of, recordings_link
 from evidence.imports import parsers
 from evidence.imports.models import Import, Status
+from evidence.imports.parsers import columns
 from evidence.imports.parsers.base import HEAD_BYTES, ImportContext, ParsedEvent
 from evidence.imports.parsers.xmlhead import xml_root
-from evidence.imports.problems import ImportFailed
+from evidence.imports.problems import ImportFailed, NeedsMapping
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import clean_original_name, processing_enqueue
 from evidence.intake.sniffing import CorruptFile, EmptyFile, ImageTooLarge, sniff
@@ -45,7 +46,24 @@ from evidence.storage.uploads import HashedUpload
 log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
 STAGING_BATCH = 5000
-FINGERPRINT = EventRow._fields.index("fingerprint")
+
+
+FIELD_LABELS = {
+    "number": _("number"), "name": _("contact name"), "time": _("time"), "direction": _("direction"),
+    "duration_s": _("duration"), "body": _("text"), "kind": _("kind"),
+}
+
+
+class InvalidMapping(EvidenceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid_mapping"
+    message = _("This column mapping cannot be used: %(problem)s")
+
+
+class ImportNotWaiting(EvidenceError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "import_not_waiting"
+    message = _("This import is not waiting for a column mapping.")
 
 
 class UnsupportedExport(EvidenceError):
@@ -110,6 +128,7 @@ class _Staged:
     path: Path
     records: Counter = field(default_factory=Counter)
     attachments: dict = field(default_factory=dict)  # sha256 -> _Attachment
+    links: dict = field(default_factory=dict)  # fingerprint -> the SHA-256s of its attachments
 
 
 @dataclass
@@ -137,6 +156,7 @@ def import_run(*, import_id: str) -> None:
     context = ImportContext(
         region=case_region(job.case), zone=ZoneInfo(job.case.timezone), temp_dir=work_dir,
         on_progress=_progress_saver(job, attempt), max_attachment_bytes=settings.UPLOAD_MAX_BYTES,
+        mapping=job.mapping or None,
     )
     try:
         started = time.monotonic()
@@ -146,6 +166,8 @@ def import_run(*, import_id: str) -> None:
         log.info("import %s: %d records parsed and staged in %.2f s, written in %.2f s", import_id,
                  sum(staged.records.values()), parsed - started, time.monotonic() - parsed,
                  extra={"parse_s": parsed - started, "write_s": time.monotonic() - parsed})
+    except NeedsMapping as waiting:
+        _wait_for_mapping(job, attempt, waiting.request)
     except ImportFailed as failure:
         _fail(job, attempt, failure.as_problem(), context)
     except SoftTimeLimitExceeded:
@@ -168,7 +190,7 @@ def _claim(import_id: str) -> int | None:
     """
     with transaction.atomic():
         job = Import.objects.select_for_update().filter(id=import_id).first()
-        if job is None or job.status in (Status.DONE, Status.FAILED):
+        if job is None or job.status in (Status.DONE, Status.FAILED, Status.NEEDS_MAPPING):
             return None
         job.attempt += 1
         job.status, job.progress, job.started_at = Status.RUNNING, 0, timezone.now()
@@ -208,19 +230,20 @@ def _stage(job: Import, context: ImportContext, work_dir: Path) -> _Staged:
     return staged
 
 
-def _row(event: ParsedEvent, region, staged: _Staged, context: ImportContext) -> tuple[tuple, tuple]:
-    """The event as an insertable row, and the SHA-256s of its attachments."""
+def _row(event: ParsedEvent, region, staged: _Staged, context: ImportContext) -> tuple:
+    """The event as an insertable row: a plain tuple in EventRow's order (see events_insert)."""
+    # Once per record: no keyword calls, no work for the (usual) record without attachments.
     normalized = number_normalize(event.number, region)
-    fingerprint = event_fingerprint(
-        kind=event.kind, channel=event.channel, occurred_at=event.occurred_at, number_normalized=normalized,
-        direction=event.direction, duration_s=event.duration_s, body=event.body,
-    )
-    shas = tuple(_check_attachment(attachment, event, staged, context) for attachment in event.attachments)
-    # A plain tuple in EventRow's order (see events_insert).
-    row = (event.kind, event.channel, event.direction, event.status, event.occurred_at, event.number[:200],
-           normalized, event.contact_name[:200], event.duration_s, event.body, event.position[:120],
-           event.type_code, fingerprint)
-    return row, tuple(sha for sha in shas if sha)
+    kind, occurred_at, duration_s, body = event.kind, event.occurred_at, event.duration_s, event.body
+    fingerprint = fingerprint_of(kind, event.channel, epoch_ms(occurred_at), normalized, event.direction,
+                                 duration_s, body)
+    if event.attachments:
+        shas = tuple(sha for attachment in event.attachments
+                     if (sha := _check_attachment(attachment, event, staged, context)))
+        if shas:  # the same message twice in one export: link the pictures of both
+            staged.links[fingerprint] = (*staged.links.get(fingerprint, ()), *shas)
+    return (kind, event.channel, event.direction, event.status, occurred_at, event.number[:200], normalized,
+            event.contact_name[:200], duration_s, body, event.position[:120], event.type_code, fingerprint)
 
 
 def _check_attachment(attachment, event: ParsedEvent, staged: _Staged, context: ImportContext) -> str | None:
@@ -267,8 +290,7 @@ def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) 
             case = Case.objects.select_for_update().get(id=job.case_id)
             export_item = _export_item(job, case)
             items, new_items = _attachment_items(job, case, export_item, staged, promoted)
-            added = events_insert(case=case, source_item_id=export_item.id,
-                                  rows=(row for row, _shas in _staged_rows(staged.path)))
+            added = events_insert(case=case, source_item_id=export_item.id, rows=_staged_rows(staged.path))
             _link_attachments(case, staged, items)
             counts = {
                 "calls": added["call"], "messages": added["message"], "attachments": len(new_items),
@@ -276,7 +298,7 @@ def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) 
             }
             Import.objects.filter(id=job.id).update(
                 status=Status.DONE, progress=100, counts=counts, warnings=context.problems(),
-                export_item=export_item, finished_at=timezone.now(),
+                export_item=export_item, finished_at=timezone.now(), mapping=context.applied_mapping or {},
             )
             case_revise(case_id=case.id)
             custody_record(
@@ -285,6 +307,8 @@ def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) 
             )
             for item_id in [export_item.id, *(item.id for item in new_items)]:
                 transaction.on_commit(lambda item_id=item_id: processing_enqueue(item_id))
+            # The calls just imported may be the ones recordings already in the case record.
+            transaction.on_commit(lambda: recordings_link(case=case, actor=job.created_by), robust=True)
     except BaseException:
         _forget_attachments(promoted)
         raise
@@ -331,13 +355,68 @@ def _attachment_items(job, case, export_item, staged: _Staged, promoted: list) -
 def _link_attachments(case: Case, staged: _Staged, items: dict) -> None:
     if not items:
         return
-    wanted = {row[FINGERPRINT]: shas for row, shas in _staged_rows(staged.path) if shas}
+    wanted = staged.links  # kept from the parse, so the staged rows are read once
     links = []
     ids = Event.objects.filter(case=case, fingerprint__in=list(wanted)).values_list("id", "fingerprint")
     for event_id, fingerprint in ids:
         links += [Event.attachments.through(event_id=event_id, evidenceitem_id=items[sha].id)
                   for sha in wanted[fingerprint] if sha in items]
     Event.attachments.through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _wait_for_mapping(job: Import, attempt: int, request: dict) -> None:
+    """Stop at needs_mapping: the export stays stored until the borrower maps its columns."""
+    updated = Import.objects.filter(id=job.id, attempt=attempt, status=Status.RUNNING).update(
+        status=Status.NEEDS_MAPPING, progress=0, mapping_request=request,
+    )
+    if updated:
+        custody_record(action="import.needs_mapping", actor=job.created_by, case_id=job.case_id, sha256=job.sha256,
+                       details={"import": str(job.id), "columns": len(request["columns"])})
+
+
+def import_map(*, job: Import, mapping: dict, values: dict, defaults: dict, actor, request=None) -> Import:
+    """Take the borrower's column mapping for a waiting CSV import and run it again."""
+    if job.status != Status.NEEDS_MAPPING:
+        raise ImportNotWaiting()
+    problem = mapping_problem(job, mapping, values, defaults)
+    if problem is not None:
+        raise InvalidMapping(problem=problem)
+    with transaction.atomic():
+        updated = Import.objects.filter(id=job.id, status=Status.NEEDS_MAPPING).update(
+            status=Status.QUEUED, progress=0,
+            mapping={"mapping": mapping, "values": values, "defaults": defaults},
+        )
+        if not updated:
+            raise ImportNotWaiting()
+        custody_record(action="import.mapped", actor=actor, request=request, case_id=job.case_id, sha256=job.sha256,
+                       details={"import": str(job.id), "mapping": mapping})
+        transaction.on_commit(lambda: _enqueue(job.id))
+    job.refresh_from_db()
+    return job
+
+
+def mapping_problem(job: Import, mapping: dict, values: dict, defaults: dict) -> str | None:
+    """What is wrong with a submitted mapping, in the reader's language; None if it can be used."""
+    known = set(job.mapping_request.get("columns", []))
+    for name, column in mapping.items():
+        if name not in columns.FIELDS:
+            return _("%(field)s is not a field; use %(fields)s.") % {"field": name, "fields": ", ".join(columns.FIELDS)}
+        for title in column if isinstance(column, list) else [column]:
+            if title not in known:
+                return _("The file has no column “%(column)s”.") % {"column": str(title)[:60]}
+    missing = columns.missing_fields(mapping)
+    if missing:
+        return _("Choose a column for: %(fields)s.") % {"fields": ", ".join(str(FIELD_LABELS[f]) for f in missing)}
+    for name, allowed in (("direction", columns.DIRECTIONS), ("kind", columns.KINDS)):
+        for word, meaning in (values.get(name) or {}).items():
+            if meaning not in allowed:
+                return _("“%(word)s” cannot mean %(meaning)s; choose one of %(allowed)s.") % {
+                    "word": str(word)[:60], "meaning": str(meaning)[:20], "allowed": ", ".join(allowed)}
+    if set(values) - {"direction", "kind"}:
+        return _("Only direction and kind words can be mapped.")
+    if defaults.get("kind") not in (None, *columns.KINDS) or set(defaults) - {"kind"}:
+        return _("The default kind must be one of %(allowed)s.") % {"allowed": ", ".join(columns.KINDS)}
+    return None
 
 
 def _fail(job: Import, attempt: int, problem: dict, context: ImportContext) -> None:
@@ -355,7 +434,7 @@ def _fail(job: Import, attempt: int, problem: dict, context: ImportContext) -> N
 def _forget_export(sha256: str) -> None:
     """Remove a stored export that no item and no pending or finished import refers to."""
     in_use = EvidenceItem.objects.filter(sha256=sha256).exists() or Import.objects.filter(
-        sha256=sha256, status__in=[Status.QUEUED, Status.RUNNING, Status.DONE]).exists()
+        sha256=sha256, status__in=[Status.QUEUED, Status.RUNNING, Status.NEEDS_MAPPING, Status.DONE]).exists()
     if not in_use:
         get_storage().remove_unreferenced(sha256)
 

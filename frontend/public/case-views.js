@@ -377,8 +377,8 @@ export async function recordView(main, [id], ctx) {
 /* ---------- phone exports ---------- */
 
 function importStatus(job) {
-  const bar = progressBar(t('import.progress'));
-  bar.set(job.status === 'done' ? 100 : job.progress || 0);
+  const bar = job.status === 'needs_mapping' ? null : progressBar(t('import.progress'));
+  if (bar) bar.set(job.status === 'done' ? 100 : job.progress || 0);
   const c = job.counts || {};
   const problems = [...(job.errors || []), ...(job.warnings || [])];
   return h('div', { class: `import-status status-${job.status}` },
@@ -387,6 +387,79 @@ function importStatus(job) {
     bar,
     h('p', { class: 'meta' }, t('import.counts', { calls: c.calls || 0, messages: c.messages || 0, attachments: c.attachments || 0, duplicates: c.duplicates || 0, skipped: c.skipped || 0 })),
     problems.length ? h('ul', { class: 'problems' }, problems.slice(0, 20).map((p) => h('li', null, p.detail || p.code))) : null);
+}
+
+/* A CSV whose columns the server does not know: the borrower says which column is which.
+   A mapping confirmed once is remembered (on this phone) for files with the same header. */
+const MAP_FIELDS = ['time', 'number', 'direction', 'duration_s', 'name', 'body', 'kind'];
+const MAP_REQUIRED = ['time', 'direction'];
+const DIRECTIONS = ['in', 'out', 'missed', 'rejected', 'blocked', 'voicemail'];
+const FILE_KINDS = ['', 'call', 'sms', 'wechat', 'other'];
+const mappingKey = (columns) => `el-mapping:${JSON.stringify(columns)}`;
+
+function rememberedMapping(columns) {
+  try { return JSON.parse(localStorage.getItem(mappingKey(columns)) || 'null'); } catch { return null; }
+}
+
+function mappingStep(job, onSent) {
+  const saved = rememberedMapping(job.columns);
+  const chosen = (saved && saved.mapping) || job.suggested || {};
+  const savedWords = (saved && saved.values && saved.values.direction) || {};
+  const suggestedWords = (job.suggested_values && job.suggested_values.direction) || {};
+  const out = messageArea();
+  const columnOptions = [['', t('map.none')], ...job.columns.map((c) => [c, c])];
+  const selects = {};
+  const fields = MAP_FIELDS.map((f) => {
+    selects[f] = select(`map-${f}`, columnOptions, typeof chosen[f] === 'string' ? chosen[f] : '');
+    return field(`${t(`map.field.${f}`)}${MAP_REQUIRED.includes(f) ? ' *' : ''}`, selects[f]);
+  });
+  const kind = select('map-default-kind', FILE_KINDS.map((k) => [k, t(`map.kind.${k || 'auto'}`)]),
+    (saved && saved.defaults && saved.defaults.kind) || '');
+  const words = h('div', { class: 'map-words' });
+  function showWords() {
+    clear(words);
+    const column = selects.direction.value;
+    const values = (job.distinct || {})[column];
+    if (!column || !values) return;
+    words.append(h('p', { class: 'hint' }, t('map.words', { column })));
+    for (const value of values) {
+      const guess = savedWords[value] || (column === (job.suggested || {}).direction ? suggestedWords[value] : '') || '';
+      const pick = select('map-word', [['', t('map.word_skip')], ...DIRECTIONS.map((d) => [d, t(`map.dir.${d}`)])], guess);
+      pick.dataset.word = value;
+      words.append(field(value, pick));
+    }
+  }
+  selects.direction.addEventListener('change', showWords);
+  Object.values(selects).forEach((s) => s.addEventListener('change', () => out.set('')));
+  showWords();
+  const remember = h('input', { name: 'remember', checked: true });
+  const sample = h('div', { class: 'table-scroll' }, h('table', { class: 'sample' },
+    h('caption', null, t('map.sample')),
+    h('thead', null, h('tr', null, job.columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, (job.sample || []).map((row) => h('tr', null, job.columns.map((_, i) => h('td', null, row[i] || '')))))));
+  const form = h('form', { class: 'mapping' },
+    h('h3', null, t('map.title')), h('p', null, t(saved ? 'map.lead_saved' : 'map.lead')), sample,
+    ...fields, field(t('map.default_kind'), kind), words, check(t('map.remember'), remember), out,
+    h('button', { type: 'submit', class: 'primary' }, t('map.confirm')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const mapping = {};
+    for (const f of MAP_FIELDS) if (selects[f].value) mapping[f] = selects[f].value;
+    const missing = MAP_REQUIRED.filter((f) => !mapping[f]);
+    if (!mapping.number && !mapping.name) missing.push('number');
+    if (missing.length) { out.set(t('map.missing', { fields: missing.map((f) => t(`map.field.${f}`)).join('、') })); return; }
+    const direction = {};
+    for (const pick of words.querySelectorAll('select')) if (pick.value) direction[pick.dataset.word] = pick.value;
+    const body = { mapping, values: { direction }, defaults: kind.value ? { kind: kind.value } : {} };
+    busy(form, async () => {
+      try {
+        await api.post(`/api/imports/${job.id}/mapping/`, body);
+        if (remember.checked) localStorage.setItem(mappingKey(job.columns), JSON.stringify(body));
+        onSent();
+      } catch (err) { out.set(errorText(err)); }
+    });
+  });
+  return form;
 }
 
 export async function importView(main, [id], ctx) {
@@ -405,6 +478,7 @@ export async function importView(main, [id], ctx) {
       try { job = await api.get(`/api/imports/${importId}/`); } catch (err) { current.replaceChildren(alertBox(errorText(err))); return; }
       if (stopped) return;
       current.replaceChildren(importStatus(job));
+      if (job.status === 'needs_mapping') { current.append(mappingStep(job, () => follow(importId))); return; }
       if (job.status === 'done' || job.status === 'failed') return;
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -426,7 +500,12 @@ export async function importView(main, [id], ctx) {
   try {
     const earlier = await api.get(`/api/cases/${id}/imports/`);
     const jobs = Array.isArray(earlier) ? earlier : earlier.results;
-    if (jobs.length && ctx.current()) main.append(h('h2', null, t('import.earlier')), ...jobs.slice(0, 10).map(importStatus));
+    if (!jobs.length || !ctx.current()) return;
+    main.append(h('h2', null, t('import.earlier')), ...jobs.slice(0, 10).map((job) => {
+      const shown = importStatus(job);
+      if (job.status === 'needs_mapping') shown.append(mappingStep(job, () => { shown.remove(); follow(job.id); }));
+      return shown;
+    }));
   } catch { /* offline: the list can wait */ }
 }
 

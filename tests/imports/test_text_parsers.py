@@ -9,7 +9,7 @@ import pytest
 
 from evidence.imports.parsers import csvlog, text, wechat
 from evidence.imports.parsers.base import HEAD_BYTES, MAX_FIELD_CHARS, MAX_LINE_CHARS, ImportContext, ParsedEvent
-from evidence.imports.problems import ImportFailed
+from evidence.imports.problems import ImportFailed, NeedsMapping
 
 ZONE = ZoneInfo("Asia/Shanghai")
 CSV_HEADER = "kind,direction,number,time,duration_s,body,name\n"
@@ -202,10 +202,14 @@ def test_it_skips_unknown_values_and_wrong_column_counts(context):
     assert context.warning_params["skipped_records"] == {"reason": "unknown kind", "position": "line 2"}
 
 
-def test_it_fails_naming_the_missing_columns(context):
-    error = failure(csvlog, b"number,direction,body\n10086,in,hi\n", context)
+def test_it_waits_for_a_mapping_when_the_columns_are_not_enough(context):
+    with pytest.raises(NeedsMapping) as caught:
+        parse(csvlog, b"number,direction,body\n10086,in,hi\n", context)
 
-    assert (error.code, error.params) == ("csv_header", {"missing": "kind, time"})
+    request = caught.value.request
+    assert request["columns"] == ["number", "direction", "body"]
+    assert request["sample"] == [["10086", "in", "hi"]]
+    assert request["suggested"] == {"number": "number", "direction": "direction", "body": "body"}
 
 
 def test_it_fails_on_a_10_mib_line(context):
@@ -434,7 +438,7 @@ def test_it_detects_our_csv(head):
     [
         SMS_BACKUP_HEAD,
         BINARY_HEAD,
-        b"kind,direction,number\nsms,in,10086\n",
+        b"Hello, world\nHow are you, my friend\n",
         "2026-05-01 23:10:05 张三\n还钱\n2026-05-01 23:12:00 我\n好\n".encode(),
         WECHAT_HTML.encode(),
     ],

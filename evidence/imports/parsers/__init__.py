@@ -15,7 +15,7 @@ def format_by_name(name: str):
 
 
 def readable_formats() -> str:
-    return "; ".join(fmt.label for fmt in FORMATS)
+    return "; ".join(str(fmt.label) for fmt in FORMATS)
 
 
 def format_mime(export_format, head: bytes) -> str:

@@ -57,6 +57,8 @@ class ImportContext:
     warnings: Counter = field(default_factory=Counter)
     warning_params: dict = field(default_factory=dict)
     skipped: int = 0
+    mapping: dict | None = None  # a CSV's columns as the borrower mapped them (see columns.py)
+    applied_mapping: dict | None = None  # the mapping the parser read the file with, to show and keep
 
     def warn(self, code: str, count: int = 1, **params) -> None:
         """Report something the user should know; repeated codes are counted, first params kept."""

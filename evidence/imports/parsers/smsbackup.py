@@ -20,6 +20,8 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from xml.parsers import expat
 
+from django.utils.translation import gettext_lazy as _
+
 from evidence.imports.parsers.base import MAX_FIELD_CHARS, MAX_LINE_CHARS, ParsedAttachment, ParsedEvent
 from evidence.imports.parsers.surrogates import SurrogateRepairingReader
 from evidence.imports.parsers.xmlhead import ENCODING_NAMES, Utf8Reader, xml_root
@@ -67,6 +69,16 @@ def _moment(value: str | None, latest_ms: int) -> datetime | None:
     return _EPOCH + timedelta(milliseconds=number)
 
 
+
+
+# The hot path's lookups: type="1" straight to (code, direction, status); _sms_type() for " 1" and the like.
+_SMS_TYPE_TEXTS = {str(code): (code, *kind) for code, kind in SMS_TYPES.items()}
+_NO_NAME = ("null", "(Unknown)", "Unknown")
+
+
+def _sms_type(value: str | None) -> tuple | None:
+    code = _int(value)
+    return (code, *SMS_TYPES[code]) if code in SMS_TYPES else None
 
 
 class _Handler:
@@ -164,16 +176,22 @@ class _Handler:
         if len(body) > MAX_FIELD_CHARS or len(address) > MAX_FIELD_CHARS or len(name) > MAX_FIELD_CHARS:
             size = max(len(body), len(address), len(name))
             raise ImportFailed("record_too_large", line=line, size=size, limit=MAX_FIELD_CHARS)
-        moment = _moment(attrs.get("date"), self.latest_ms)
-        type_code = _int(attrs.get("type"))
-        kind = SMS_TYPES.get(type_code)
+        # _moment() and _int() inlined, same rules: 100k calls each are a tenth of the parse.
+        try:
+            ms = int(attrs["date"])
+        except (KeyError, ValueError):
+            ms = None
+        if ms is not None and 0 < ms < 100_000_000_000:
+            ms *= 1000
+        moment = _EPOCH + timedelta(milliseconds=ms) if ms is not None and _EARLIEST_MS <= ms <= self.latest_ms else None
+        kind = _SMS_TYPE_TEXTS.get(attrs.get("type")) or _sms_type(attrs.get("type"))
         if moment is None or kind is None:
             self.context.skip("no readable date" if moment is None else "unknown type code", position)
             return None
         return ParsedEvent(
-            kind="message", channel="sms", direction=kind[0], status=kind[1], occurred_at=moment,
-            position=position, number="" if address == "null" else address, contact_name=_name(name),
-            body="" if body == "null" else body, type_code=type_code,
+            kind="message", channel="sms", direction=kind[1], status=kind[2], occurred_at=moment,
+            position=position, number="" if address == "null" else address,
+            contact_name="" if name in _NO_NAME else name, body="" if body == "null" else body, type_code=kind[0],
         )
 
     def _call(self, attrs, position, line) -> ParsedEvent | None:
@@ -222,10 +240,11 @@ class _Handler:
         if moment is None or box is None:
             self.context.skip("no readable date" if moment is None else "unknown type code", position)
             return None
-        address = _plain(fields["address"])
-        if not address:
-            wanted = MMS_FROM if box[0] == "in" else MMS_TO
-            address = "~".join(a for kind, a in mms["addrs"] if kind == wanted and a)
+        # A received MMS names its sender in <addr type="137">: the `address` attribute of a
+        # group or RCS message is the group ("~"-joined numbers, or group_8@rcs.google.com).
+        wanted = MMS_FROM if box[0] == "in" else MMS_TO
+        listed = "~".join(a for kind, a in mms["addrs"] if kind == wanted and a)
+        address = (listed or _plain(fields["address"])) if box[0] == "in" else (_plain(fields["address"]) or listed)
         return ParsedEvent(
             kind="message", channel="mms", direction=box[0], status=box[1], occurred_at=moment,
             position=position, number=address, contact_name=_name(fields["contact_name"]),
@@ -294,5 +313,5 @@ class SmsBackupFormat:
             context.warn("count_mismatch", declared=declared, found=found)
 
 
-messages = SmsBackupFormat("smses", "sms-backup-restore-messages", "SMS Backup & Restore messages (sms.xml)")
-calls = SmsBackupFormat("calls", "sms-backup-restore-calls", "SMS Backup & Restore call log (calls.xml)")
+messages = SmsBackupFormat("smses", "sms-backup-restore-messages", _("SMS Backup & Restore messages (sms.xml)"))
+calls = SmsBackupFormat("calls", "sms-backup-restore-calls", _("SMS Backup & Restore call log (calls.xml)"))

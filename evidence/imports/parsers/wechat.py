@@ -4,6 +4,7 @@ Best effort: a message starts at a header line naming the time and the sender, a
 runs until the next header. HTML is rendered to text lines with the stdlib parser, streaming.
 """
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,13 +12,23 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import BinaryIO, NamedTuple
 
+from django.utils.translation import gettext_lazy as _
+
 from evidence.imports.parsers import csvlog
 from evidence.imports.parsers.base import HEAD_BYTES, MAX_FIELD_CHARS, MAX_LINE_CHARS, ImportContext, ParsedEvent
-from evidence.imports.parsers.text import LINE_BREAK, LOCAL_DATE_TIME, decode_head, decoded_lines, local_time, peek_text
+from evidence.imports.parsers.text import (
+    LINE_BREAK,
+    LOCAL_DATE_TIME,
+    decode_head,
+    decoded_lines,
+    first_line,
+    local_time,
+    peek_text,
+)
 from evidence.imports.problems import ImportFailed
 
 name = "wechat"
-label = "WeChat chat export (text or HTML)"
+label = _("WeChat chat export (text or HTML)")
 mime = "text/plain"
 
 SELF_NAMES = {"我", "me", "Me", "自己"}  # how export tools name the phone's owner
@@ -26,17 +37,21 @@ DETECT_LINES = 20  # plain text: headers must show up among this many non-blank 
 
 _WHEN = rf"(?P<when>{LOCAL_DATE_TIME})"
 _SENDER = rf"(?P<sender>.{{1,{MAX_SENDER_CHARS}}}?)"
-_SENDER_IN_PARENS = re.compile(rf"{_SENDER}\s*[(（]\s*{_WHEN}\s*[)）]")  # 张三  (2026-05-01 23:10:05)
+# 张三  (2026-05-01 23:10:05), or WechatExporter's 张三 (2026-05-01 23:10:05):text
+_SENDER_IN_PARENS = re.compile(rf"{_SENDER}\s*[(（]\s*{_WHEN}\s*[)）](?:\s*[:：](?P<text>.*))?")
 _SENDER_THEN_TIME = re.compile(rf"{_SENDER}\s+{_WHEN}")  # 张三 2026-05-01 23:10:05
 _TIME_THEN_REST = re.compile(rf"{_WHEN}\s+(?P<rest>.+)")  # 2026-05-01 23:10:05 张三[: text]
 _DATE = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}")
+_NOTICE = re.compile(r'"(?P<sender>[^"]{1,64})"\s+(?P<text>.+)')
+# WechatExporter's first line: "张三 - 微信聊天记录" (or the English UI's "… - WeChat Chat History")
+_TITLE = re.compile(r".{1,64} - (?:微信聊天记录|WeChat Chat History)")
 _SENDER_SAYS = re.compile(r"(?P<sender>[^:：]+?)\s*[:：]\s*(?P<text>.*)")
 
 
 def detect(head: bytes) -> bool:
     """Whether the head is a chat export: at least two message headers, in text or HTML."""
     text = decode_head(head)
-    if text is None or _looks_like_xml(text) or csvlog.detect(head):
+    if text is None or _looks_like_xml(text) or csvlog.detect(head) or csvlog.looks_like_header(first_line(text)):
         return False
     if _is_html(text):
         renderer = _HtmlText()
@@ -72,19 +87,28 @@ class _Header(NamedTuple):
     text: str  # the message itself, in the one-line style
 
 
+def _sender(name: str) -> str:
+    """A display name as written; MemoTrace HTML-escapes names even in its text export (&amp;)."""
+    return html.unescape(name.strip())
+
+
 def _read_header(line: str) -> _Header | None:
     """The header a stripped line is, in any supported style, or None."""
     if not _DATE.search(line):  # most lines are message text: skip the costlier patterns
         return None
-    for pattern in (_SENDER_IN_PARENS, _SENDER_THEN_TIME):
-        if match := pattern.fullmatch(line):
-            return _Header(match["when"], match["sender"].strip(), "")
+    if match := _SENDER_IN_PARENS.fullmatch(line):
+        return _Header(match["when"], _sender(match["sender"]), (match["text"] or "").strip())
+    if match := _SENDER_THEN_TIME.fullmatch(line):
+        return _Header(match["when"], _sender(match["sender"]), "")
     match = _TIME_THEN_REST.fullmatch(line)
     if match is None:
         return None
     said = _SENDER_SAYS.fullmatch(match["rest"])
     sender, text = (said["sender"], said["text"]) if said else (match["rest"], "")
-    sender = sender.strip()
+    # MemoTrace writes a system notice on the header line: 2024-06-15 22:48:00 "张三" 撤回了一条消息
+    if notice := _NOTICE.fullmatch(sender.strip()):
+        sender, text = notice["sender"], notice["text"]
+    sender = _sender(sender)
     if not sender or len(sender) > MAX_SENDER_CHARS:
         return None
     return _Header(match["when"], sender, text.strip())
@@ -126,6 +150,8 @@ def _drafts(lines: Iterable[tuple[int, str]], context: ImportContext) -> Iterato
     unreadable, first_unreadable = 0, None
     for line_no, raw in lines:
         text = raw.strip()
+        if draft is None and _TITLE.fullmatch(text):
+            continue
         header = _read_header(text) if text else None
         if header is not None:
             if draft is not None:
@@ -159,7 +185,7 @@ def _html_lines(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     renderer = _HtmlText()
     batch: list[str] = []
     size = 0
-    for _, line in lines:
+    for _line_no, line in lines:
         batch.append(line)
         size += len(line) + 1
         if size >= _HtmlText.FEED_CHARS:
