@@ -149,8 +149,25 @@ function entry(e, kase, thumbs) {
       h('p', { class: 'what' }, head, e.type === 'call' && e.duration_s ? ` · ${t('timeline.duration', { s: e.duration_s })}` : ''),
       h('p', { class: 'who' }, who, role),
       e.body ? h('p', { class: 'text' }, e.body) : null,
+      e.recording_file ? recordingPlayer(e.recording_file) : null,
       e.note ? h('p', { class: 'note' }, e.note) : null,
       h('p', { class: 'meta' }, when)));
+}
+
+/* The recording of a call, beside it: fetched behind the token only when asked for (recordings are large). */
+function recordingPlayer(file) {
+  const box = h('div', { class: 'recording' });
+  const length = file.duration_s ? ` · ${t('timeline.duration', { s: Math.round(file.duration_s) })}` : '';
+  const play = button(t('timeline.play_recording'), async () => {
+    play.disabled = true;
+    try {
+      const audio = h('audio', { controls: true, src: URL.createObjectURL(await api.blob(file.original_url)) });
+      play.replaceWith(audio);
+      audio.play().catch(() => {});
+    } catch (err) { play.disabled = false; box.append(alertBox(errorText(err))); }
+  });
+  box.append(h('p', { class: 'meta' }, `${t('timeline.recording')}: ${file.original_name || ''}${length}`), play);
+  return box;
 }
 
 /* ---------- adding files ---------- */

@@ -6,7 +6,7 @@
 'use strict';
 importScripts('/core.js');
 
-var VERSION = 'el-shell-1d69c67a70cd';
+var VERSION = 'el-shell-83ba68e47f75';
 var SHELL = [
   '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js',
   '/app.css', '/manifest.webmanifest', '/quick-exit.html', '/quick-exit.css',
