@@ -73,6 +73,9 @@ def _share_with_demo_lawyer(case, owner, password: str) -> bool:
     return created
 
 
+STYLESHEETS = {"smses": "sms.xsl", "calls": "calls.xsl"}
+
+
 def _import_demo_calls(case, user) -> None:
     """A small SMS Backup & Restore call log and message export, imported at once."""
     from evidence.cases.services import number_label_set
@@ -86,12 +89,20 @@ def _import_demo_calls(case, user) -> None:
             at = start + timedelta(days=day, hours=21, minutes=minute * 2)
             calls.append(f'<call number="+86 171 0000 1234" duration="0" date="{int(at.timestamp() * 1000)}" type="3" '
                          f'presentation="1" readable_date="null" contact_name="(Unknown)" />')
+        if day == 1:  # one the borrower answered: the dialer recorded it (see _record_demo_call)
+            at = start + timedelta(days=day, hours=22, minutes=45, seconds=5)
+            calls.append(f'<call number="+86 171 0000 1234" duration="95" date="{int(at.timestamp() * 1000)}" type="1" '
+                         f'presentation="1" readable_date="null" contact_name="(Unknown)" />')
         at = start + timedelta(days=day, hours=7, minutes=5)
         messages.append(f'<sms address="10690000123" date="{int(at.timestamp() * 1000)}" type="1" '
                         f'body="【示例借款】您已逾期{day + 3}天，再不还款将联系您的紧急联系人和单位。" readable_date="null" '
                         f'contact_name="(Unknown)" />')
     for name, root, rows in (("calls.xml", "calls", calls), ("sms.xml", "smses", messages)):
-        data = f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<{root} count=\"{len(rows)}\">\n"
+        # The prolog SMS Backup & Restore writes: a comment naming the app, a stylesheet line.
+        data = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+                f"<!--File Created By SMS Backup & Restore v10.20.002 on 07/11/2026 08:00:00-->\n"
+                f'<?xml-stylesheet type="text/xsl" href="{STYLESHEETS[root]}"?>\n'
+                f'<{root} count="{len(rows)}" backup_set="0b6a5c1e-demo" backup_date="1793923200000" type="full">\n')
         data += "\n".join(rows) + f"\n</{root}>\n"
         upload = stage_stream(io.BytesIO(data.encode()), name=name)
         try:
@@ -100,6 +111,17 @@ def _import_demo_calls(case, user) -> None:
             upload.close()
         import_run(import_id=str(job.id))  # now, so the demo's timeline is ready when the server starts
     number_label_set(case=case, number="+86 171 0000 1234", role="collector", name="示例催收公司", actor=user)
+    _record_demo_call(case, user)
+
+
+def _record_demo_call(case, user) -> None:
+    """The answered call's recording, named as MIUI's dialer names it: linked to the call on arrival."""
+    frames = (bytes([0xFF, 0xFB, 0x90, 0xC4]) + b"\x00" * 413) * 80  # two seconds of MP3 silence
+    upload = stage_stream(io.BytesIO(frames), name="通话录音@示例催收公司(008617100001234)_20261103224512.mp3")
+    try:
+        evidence_ingest(case=case, upload=upload, uploaded_by=user)
+    finally:
+        upload.close()
 
 
 def _demo_screenshot() -> bytes:
