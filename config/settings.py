@@ -190,6 +190,13 @@ TSA_CA_PATH = env_str("TSA_CA_PATH", "")  # its root certificate, shipped in pac
 # Rows of the call and message tables printed in the report (all of them are in the packet's CSV):
 # laying out a table row costs the PDF renderer about 8 ms.
 REPORT_TABLE_ROWS = env_int("REPORT_TABLE_ROWS", 1500)
+# The public verification page (/verify/, no sign-in): what a stranger may send it. Nothing sent
+# there is kept. The unpacked bound is what stops a ZIP bomb: each entry is read at most to its
+# declared size, so the sum of those sizes bounds the work one request can cause.
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+VERIFY_MAX_ENTRIES = env_int("VERIFY_MAX_ENTRIES", 50_000)
+VERIFY_MAX_UNPACKED_BYTES = env_int("VERIFY_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+VERIFY_LIMIT_PER_HOUR = env_int("VERIFY_LIMIT_PER_HOUR", 30)  # checks per client address and hour
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

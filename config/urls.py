@@ -21,6 +21,7 @@ from evidence.reports.api import (
     CaseBundlesApi,
     PacketVerifyApi,
 )
+from evidence.reports.public import VerifyCaApi, ca_pem, verify_page
 
 
 def admin_login(request, extra_context=None):
@@ -58,6 +59,7 @@ api = [
     path("api/bundles/<uuid:bundle_id>/report.pdf", BundleReportApi.as_view(), name="bundle-report"),
     path("api/bundles/<uuid:bundle_id>/packet.zip", BundlePacketApi.as_view(), name="bundle-packet"),
     path("api/packets/verify/", PacketVerifyApi.as_view(), name="packet-verify"),
+    path("api/verify/ca/", VerifyCaApi.as_view(), name="verify-ca"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),
@@ -70,6 +72,9 @@ api = [
 
 urlpatterns = api + [
     path("healthz", healthz, name="healthz"),
+    # public, no sign-in: what a stranger needs to check a packet
+    path("verify/", verify_page, name="verify-page"),
+    path(".well-known/evidence-locker/ca.pem", ca_pem, name="ca-pem"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", two_factor, name="two-factor"),

@@ -21,6 +21,11 @@ for _ in $(seq 60); do
     echo
     echo "  Evidence Locker is running at http://$host:$port/"
     echo "  API docs: http://$host:$port/api/docs/"
+    # The signing root's fingerprint, as the server publishes it: what a packet's recipient compares.
+    fingerprint=$(.venv/bin/python -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://$host:$port/api/verify/ca/', timeout=5))['fingerprint_sha256'] or 'none')" 2>/dev/null || echo "unavailable")
+    echo "  Check a packet: http://$host:$port/verify/ (no sign-in)"
+    echo "  Signing CA: http://$host:$port/.well-known/evidence-locker/ca.pem"
+    echo "    SHA-256 fingerprint: $fingerprint"
     echo "  Demo login: demo / ${DEMO_PASSWORD:-demo-zhengju-2026} (the password set when the demo was first seeded)"
     echo "  Demo lawyer: demo-lawyer, same password: sees the demo bundle at http://$host:$port/shared/"
     echo "  Press Ctrl-C to stop."

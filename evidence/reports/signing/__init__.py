@@ -13,16 +13,19 @@ from .identity import SigningIdentity, clear_identity_cache, signing_identity
 from .pdf import sign_pdf, verify_pdf
 from .timestamps import (
     TimestampError,
+    timestamp_authority,
     timestamp_reply,
     tsa_ca_pem,
     tsa_certificate_files,
     tsa_certificates_pem,
+    tsa_subject,
     verify_timestamp_reply,
 )
 
 __all__ = [
     "SigningIdentity",
     "TimestampError",
+    "timestamp_authority",
     "clear_identity_cache",
     "sign_detached",
     "sign_pdf",
@@ -31,6 +34,7 @@ __all__ = [
     "tsa_ca_pem",
     "tsa_certificate_files",
     "tsa_certificates_pem",
+    "tsa_subject",
     "verify_detached",
     "verify_pdf",
     "verify_timestamp_reply",

@@ -69,6 +69,16 @@ class SigningIdentity:
         """SHA-256 of the signer's certificate (hex): public, safe to log and to print in READMEs."""
         return self.certificate.fingerprint(hashes.SHA256()).hex()
 
+    @property
+    def ca_fingerprint(self) -> str:
+        """SHA-256 of the first root in ca_pem, as `openssl x509 -fingerprint -sha256` prints it (AB:CD:…); "" with none.
+
+        openssl reads only the first certificate of a PEM file, so this is the one to publish.
+        """
+        if not self.ca_certificates:
+            return ""
+        return self.ca_certificates[0].fingerprint(hashes.SHA256()).hex(":").upper()
+
     def __repr__(self) -> str:
         return f"<SigningIdentity {self.certificate.subject.rfc4514_string()} sha256={self.fingerprint} {self.source}>"
 

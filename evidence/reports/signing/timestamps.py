@@ -175,6 +175,24 @@ def tsa_certificates_pem(tsr_der: bytes) -> bytes:
     return b"".join(pem.armor("CERTIFICATE", cert.dump()) for cert in certs)
 
 
+def tsa_subject(tsr_der: bytes) -> str:
+    """Who issued a reply's token: its TSA certificate's subject, most specific part first ("CN=…, O=…, C=…")."""
+    certs = pki.load_pem_certs(tsa_certificates_pem(tsr_der))
+    if not certs:
+        raise ValueError("the reply carries no TSA certificate")
+    return ", ".join(part.rfc4514_string() for part in reversed(certs[0].subject.rdns))
+
+
+def timestamp_authority(probe: bytes) -> str:
+    """The subject of the TSA that will timestamp this build, from a token over `probe`; "" without TSA_URL.
+
+    The report says who timestamps it before its own timestamps exist (they cover its bytes), so
+    it asks the TSA once first; the packet's own token is then checked to come from the same TSA.
+    """
+    reply = timestamp_reply(probe)
+    return "" if reply is None else tsa_subject(reply)
+
+
 def tsa_ca_pem() -> bytes:
     """The TSA root(s) the operator trusts, from settings.TSA_CA_PATH (PEM); b"" when unset."""
     path = str(getattr(settings, "TSA_CA_PATH", "") or "")
