@@ -9,8 +9,9 @@ def _entries(text: str):
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         fields, current = {}, None
         for line in lines:
-            if line.startswith(("msgid ", "msgstr ")):
+            if line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
                 current, _, rest = line.partition(" ")
+                current = "msgstr" if current == "msgstr[0]" else current
                 fields[current] = rest.strip('"')
             elif line.startswith('"') and current:
                 fields[current] += line.strip('"')

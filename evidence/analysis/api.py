@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from evidence.analysis.rulesets import all_rulesets
 from evidence.analysis.services import analysis_current
+from evidence.analysis.support import findings_with_support
 from evidence.cases.selectors import cases_visible_to
 
 
@@ -33,6 +34,10 @@ class FindingOutput(serializers.Serializer):
     third_party_reasons = serializers.DictField()
     windows = serializers.ListField(child=serializers.DictField(), help_text="Days or periods over the threshold")
     note = serializers.DictField()
+    support = serializers.DictField(
+        help_text="The evidence behind it: {total, per_day: [{day, count}] in the case's zone, events: the first 50, "
+                  "each {id, at, kind, channel, direction, number, role, label_name, duration_s, excerpt, "
+                  "source: {item, name, position}}}")
 
 
 class AnalysisOutput(serializers.Serializer):
@@ -54,7 +59,7 @@ class FindingsApi(APIView):
     @extend_schema(responses=FindingOutput(many=True))
     def get(self, request, case_id):
         case = get_object_or_404(cases_visible_to(request.user), id=case_id)
-        return Response(analysis_current(case).findings)
+        return Response(findings_with_support(case, analysis_current(case).findings))
 
 
 class ChartsApi(APIView):

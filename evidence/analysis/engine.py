@@ -33,6 +33,11 @@ Who is a collector
   [rule.conversation]   (after_conversation only) a second selection with the same keys
   [rule.threshold]      integer parameters: more_than, days, period_days, n, reachable_hours
   conditions            (third_party only) any of disclosed_debt, after_refusal, borrower_reachable
+  [rule.letter]         (optional; the engine ignores it) how complaint letters state the finding:
+                        fact (a sentence with {count} {days} {most} {events} {third} {first} {last}),
+                        ask (what to stop), basis (instruments, confirmed citations only; an entry
+                        may be {text, from, until} with dates for a law's text in force then)
+  A top-level [unconfirmed] {zh-Hans, en} says once what the citations still lack (report only).
 
   check
     each                every selected event is a breach

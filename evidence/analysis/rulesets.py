@@ -6,9 +6,10 @@ The vocabulary is documented at the top of engine.py.
 """
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -35,11 +36,14 @@ CONDITIONS = ("disclosed_debt", "after_refusal", "borrower_reachable")
 DIRECTION_SETS = frozenset({"any", "placed_by_collector", "answered", "unanswered", "connected"})
 CALL_ONLY_SETS = frozenset({"answered", "unanswered", "connected"})
 
-TOP_KEYS = {"ruleset", "jurisdiction", "version", "updated", "note", "night", "keywords", "rule"}
+TOP_KEYS = {"ruleset", "jurisdiction", "version", "updated", "note", "unconfirmed", "night", "keywords", "rule"}
 RULE_KEYS = {
     "id", "kind", "title", "summary", "citation", "confidence", "check",
-    "select", "conversation", "conditions", "threshold", "threshold_text",
+    "select", "conversation", "conditions", "threshold", "threshold_text", "letter",
 }  # fmt: skip
+LETTER_KEYS = {"fact", "ask", "basis"}
+# What a letter's fact sentence may say about a finding (filled in by evidence/reports/authorities.py).
+LETTER_FIELDS = frozenset({"count", "days", "most", "events", "third", "first", "last"})
 SELECT_KEYS = {"kinds", "channels", "directions", "collection", "keywords", "window"}
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -79,6 +83,32 @@ class Selection:
 
 
 @dataclass(frozen=True, slots=True)
+class Basis:
+    """An instrument a complaint letter names, for conduct on dates in [start, end) (None: open)."""
+
+    text: str
+    start: date | None = None
+    end: date | None = None
+
+    def applies(self, first: date, last: date) -> bool:
+        """Whether conduct from `first` to `last` (local dates) falls, at least in part, in its time."""
+        return (self.start is None or last >= self.start) and (self.end is None or first < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """How complaint letters state a finding, in the jurisdiction's letter language.
+
+    Only confirmed citations go in `basis` (an article number only where it was read): letters
+    are signed by the borrower and read by officials, so caveats stay in the report.
+    """
+
+    fact: str  # a sentence with {count}, {days}, {most}, {events}, {third}, {first}, {last}
+    ask: str  # what the collector must stop
+    basis: tuple[Basis, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One [[rule]] entry."""
 
@@ -94,6 +124,7 @@ class Rule:
     conditions: tuple[str, ...]
     threshold: dict
     threshold_text: dict
+    letter: Letter | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +141,11 @@ class RuleSet:
     patterns: dict[str, re.Pattern]  # search text.lower() with these
     rules: tuple[Rule, ...]
     path: Path
+    unconfirmed: dict | None = None  # {zh-Hans, en}: what the citations still lack, said once
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule with this id, if the set has it."""
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
 
 
 @cache
@@ -169,6 +205,7 @@ def _ruleset(raw: dict, path: Path) -> RuleSet:
         version=raw["version"],
         updated=raw["updated"],
         note=_bilingual(raw.get("note"), f"{where}: note"),
+        unconfirmed=None if raw.get("unconfirmed") is None else _bilingual(raw["unconfirmed"], f"{where}: unconfirmed"),
         night=_window(night, f"{where}: night"),
         keywords=keywords,
         patterns={name: _compile(words) for name, words in keywords.items()},
@@ -210,7 +247,46 @@ def _rule(raw: dict, where: str, keywords: dict) -> Rule:
         conditions=_conditions(raw.get("conditions"), check, threshold, where),
         threshold=threshold,
         threshold_text=_bilingual(raw.get("threshold_text"), f"{where}: threshold_text"),
+        letter=None if raw.get("letter") is None else _letter(raw["letter"], f"{where}: letter"),
     )
+
+
+def _letter(raw, where: str) -> Letter:
+    """[rule.letter]: a fact sentence with known placeholders, a request, and a non-empty basis."""
+    if not isinstance(raw, dict):
+        raise RulesetError(f"{where}: must be a table {{fact, ask, basis}}")
+    _known(raw, LETTER_KEYS, where)
+    for key in ("fact", "ask"):
+        _text(raw.get(key), f"{where}: {key}")
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(raw["fact"]) if name is not None}
+    except ValueError as e:
+        raise RulesetError(f"{where}: fact: {e}") from e
+    if fields - LETTER_FIELDS:
+        raise RulesetError(f"{where}: fact uses unknown placeholder(s) {sorted(fields - LETTER_FIELDS)} "
+                           f"(known: {', '.join(sorted(LETTER_FIELDS))})")
+    basis = raw.get("basis")
+    if not isinstance(basis, list) or not basis:
+        raise RulesetError(f"{where}: basis must be a non-empty list")
+    return Letter(fact=raw["fact"], ask=raw["ask"], basis=tuple(_basis(entry, f"{where}: basis") for entry in basis))
+
+
+def _basis(raw, where: str) -> Basis:
+    """A string, or {text, from?, until?} with TOML dates: the instrument that applies then."""
+    if isinstance(raw, str):
+        _text(raw, where)
+        return Basis(raw)
+    if not isinstance(raw, dict):
+        raise RulesetError(f"{where}: entries must be strings or tables {{text, from, until}}")
+    _known(raw, {"text", "from", "until"}, where)
+    _text(raw.get("text"), f"{where}: text")
+    start, end = raw.get("from"), raw.get("until")
+    for value in (start, end):
+        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+            raise RulesetError(f"{where}: from and until must be TOML dates")
+    if start is not None and end is not None and start >= end:
+        raise RulesetError(f"{where}: from must be before until")
+    return Basis(raw["text"], start, end)
 
 
 def _threshold(raw, required: set, optional: set, where: str) -> dict:

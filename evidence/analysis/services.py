@@ -69,9 +69,18 @@ def case_analyse(*, case_id) -> Analysis | None:
     return analysis
 
 
+def finding_event_ids(case: Case, rule: str) -> list[str] | None:
+    """The events behind the case's current finding for `rule`; None if the rule did not fire."""
+    return next((finding["event_ids"] for finding in analysis_current(case).findings if finding["rule"] == rule), None)
+
+
 def analysis_current(case: Case) -> Analysis:
-    """The stored analysis if it matches the case's facts, else a fresh one computed now."""
+    """The stored analysis if it matches the case's facts and rule set, else a fresh one computed now."""
     stored = Analysis.objects.filter(case=case).first()
-    if stored is not None and stored.revision == case.revision:
+    ruleset = load_ruleset(case.jurisdiction)
+    # A new rule-set version (a corrected citation, a changed threshold) must reach the next report
+    # even when the case's facts have not changed since the last run.
+    if stored is not None and stored.revision == case.revision and stored.ruleset_version == (
+            ruleset.version if ruleset else ""):
         return stored
     return case_analyse(case_id=case.id)

@@ -17,8 +17,8 @@ _CHAIN_LOCK = 0x45564944  # pg_advisory_xact_lock key for appending to the chain
 _OPTIONAL_FIELDS = ("purpose", "object_type", "object_id", "sha256_before")
 
 
-def event_digest(event: CustodyEvent) -> str:
-    """The SHA-256 of an event's content and the previous event's hash."""
+def event_content(event: CustodyEvent) -> dict:
+    """What an event's hash covers: its content and the previous event's hash (packets ship it as is)."""
     content = {
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
@@ -35,7 +35,12 @@ def event_digest(event: CustodyEvent) -> str:
         "prev": event.prev_hash,
     }
     content.update({name: getattr(event, name) for name in _OPTIONAL_FIELDS if getattr(event, name)})
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return content
+
+
+def event_digest(event: CustodyEvent) -> str:
+    """The SHA-256 of an event's content and the previous event's hash."""
+    canonical = json.dumps(event_content(event), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -24,9 +24,11 @@ from evidence.events.models import CALL_CHANNEL_CHOICES, MESSAGE_CHANNEL_CHOICES
 from evidence.events.selectors import (
     TIMELINE_TYPES,
     TimelineFilter,
+    finding_event_ids,
     labels_by_number,
     numbers_overview,
     timeline_entries,
+    timeline_of_events,
 )
 from evidence.events.services import event_record
 from evidence.intake.models import EvidenceItem
@@ -224,6 +226,7 @@ class TimelineApi(APIView):
             OpenApiParameter("until", OpenApiTypes.STR, description="before this time, or to the end of this date"),
             OpenApiParameter("direction", OpenApiTypes.STR, enum=Direction.values),
             OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
+            OpenApiParameter("finding", OpenApiTypes.STR, description="only the events behind this finding, e.g. CN-T"),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1–1000, default 100"),
         ],
         responses=TimelineEntry(many=True),
@@ -232,7 +235,15 @@ class TimelineApi(APIView):
         case = get_object_or_404(cases_visible_to(request.user), id=case_id)
         where = self._filter(request, case)
         paginator = TimelinePagination()
-        page = paginator.paginate_queryset(timeline_entries(case, where), request, view=self)
+        rule = request.query_params.get("finding", "")
+        if rule:
+            ids = finding_event_ids(case, rule)
+            if ids is None:
+                raise BadTimelineFilter(name="finding", value=rule[:40], why=_("the case has no such finding"))
+            entries = timeline_of_events(case, [str(i) for i in ids], where)
+        else:
+            entries = timeline_entries(case, where)
+        page = paginator.paginate_queryset(entries, request, view=self)
         return paginator.get_paginated_response(TimelineEntry(self._entries(case, page, request), many=True).data)
 
     def _filter(self, request, case) -> TimelineFilter:

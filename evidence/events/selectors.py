@@ -23,6 +23,48 @@ class TimelineFilter:
     channel: str = ""
 
 
+# Findings live in the analysis app, above this one: it registers how to read a finding's
+# events (AnalysisConfig.ready), so the timeline can show them without importing it.
+_finding_resolvers: list = []
+
+
+def finding_resolver_register(resolver) -> None:
+    """resolver(case, rule) -> the finding's event ids, or None when the case has no such finding."""
+    if resolver not in _finding_resolvers:
+        _finding_resolvers.append(resolver)
+
+
+def finding_event_ids(case: Case, rule: str) -> list[str] | None:
+    for resolver in _finding_resolvers:
+        ids = resolver(case, rule)
+        if ids is not None:
+            return ids
+    return None
+
+
+def timeline_of_events(case: Case, ids: list[str], where: TimelineFilter, chunk: int = 900) -> list[tuple]:
+    """(id, at, kind) of the given events that match the filter, oldest first.
+
+    A finding can hold tens of thousands of events, more than one query may name (SQLite and
+    PostgreSQL both cap a statement's parameters), so they are read in chunks and ordered here.
+    """
+    rows = []
+    for start in range(0, len(ids), chunk):
+        events = Event.objects.filter(case=case, id__in=ids[start:start + chunk], kind__in=where.types)
+        if where.number:
+            events = events.filter(number_normalized=where.number)
+        if where.direction:
+            events = events.filter(direction=where.direction)
+        if where.channel:
+            events = events.filter(channel=where.channel)
+        if where.since:
+            events = events.filter(occurred_at__gte=where.since)
+        if where.until:
+            events = events.filter(occurred_at__lt=where.until)
+        rows += events.values_list("id", "occurred_at", "kind")
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
 def timeline_files(case: Case) -> QuerySet[EvidenceItem]:
     """Files that stand on their own in the timeline: not exports, not pictures inside messages."""
     return case.evidence_items.filter(imported_from__isnull=True).exclude(kind=Kind.EXPORT)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
-from evidence.intake.services import evidence_ingest
+from evidence.intake.services import evidence_describe, evidence_ingest
 from evidence.storage.backends import get_storage
 from evidence.storage.uploads import StreamingUploadMixin
 
@@ -25,11 +25,20 @@ class UploadInput(serializers.Serializer):
         help_text="client: a time the phone knows (file date); user: typed by the borrower.",
     )
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    purpose = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                    help_text="证明目的: what this file proves, in the borrower's words.")
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                    help_text="内容摘要: what this file holds, in the borrower's words.")
     client_sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True)
 
 
 class UploadForm(UploadInput):
     file = serializers.FileField()
+
+
+class DescribeInput(serializers.Serializer):
+    purpose = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class EvidenceOutput(serializers.ModelSerializer):
@@ -40,7 +49,7 @@ class EvidenceOutput(serializers.ModelSerializer):
         model = EvidenceItem
         fields = [
             "id", "case", "kind", "sha256", "size", "mime", "original_name", "occurred_at",
-            "occurred_at_source", "received_at", "note", "provided_by", "verification", "verified_at",
+            "occurred_at_source", "received_at", "note", "purpose", "summary", "provided_by", "verification", "verified_at",
             "has_sensitive_metadata", "metadata", "original_url", "thumbnail_url",
         ]
 
@@ -89,6 +98,16 @@ class EvidenceDetailApi(APIView):
         item = _visible_item(request, item_id)
         custody_record(action="evidence.viewed", request=request, case_id=item.case_id, item_id=item.id,
                        sha256=item.sha256)
+        return Response(EvidenceOutput(item, context={"request": request}).data)
+
+    @extend_schema(request=DescribeInput, responses=EvidenceOutput)
+    def patch(self, request, item_id):
+        """Set 证明目的 (purpose) and 内容摘要 (summary): the case's owner only."""
+        items = EvidenceItem.objects.filter(case__in=cases_writable_by(request.user).values("id"))
+        item = get_object_or_404(items, id=item_id)
+        form = DescribeInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        item = evidence_describe(item=item, actor=request.user, request=request, **form.validated_data)
         return Response(EvidenceOutput(item, context={"request": request}).data)
 
 

@@ -49,6 +49,9 @@ class EvidenceItem(models.Model):
     purpose = models.CharField(
         max_length=500, blank=True, help_text="证明目的: what the borrower says this item proves (for the exhibit list)."
     )
+    summary = models.CharField(
+        max_length=500, blank=True, help_text="内容摘要: what the borrower says this item holds (for the exhibit list)."
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     provided_by = models.CharField(max_length=150, blank=True,
                                    help_text="Who gave it, when not the borrower: an invitee, e.g. '母亲 (Relative)'.")

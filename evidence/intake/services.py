@@ -50,6 +50,8 @@ def evidence_ingest(
     occurred_at: datetime | None = None,
     occurred_at_source: str | None = None,
     note: str = "",
+    purpose: str = "",
+    summary: str = "",
     client_sha256: str = "",
     provided_by: str = "",
     request=None,
@@ -98,6 +100,8 @@ def evidence_ingest(
                 occurred_at=occurred_at,
                 occurred_at_source=source,
                 note=note,
+                purpose=purpose,
+                summary=summary,
                 uploaded_by=uploaded_by,
                 provided_by=provided_by,
                 metadata=metadata,
@@ -113,7 +117,8 @@ def evidence_ingest(
                 item_id=item.id,
                 sha256=sha256,
                 details={"size": upload.size, "mime": sniffed.mime, "name": item.original_name,
-                         **({"provided_by": provided_by} if provided_by else {})},
+                         **({"provided_by": provided_by} if provided_by else {}),
+                         **{key: value for key, value in (("purpose", purpose), ("summary", summary)) if value}},
             )
             transaction.on_commit(lambda: processing_enqueue(item.id))
             if named is not None and named.number:
@@ -130,6 +135,22 @@ def evidence_ingest(
         _forget_unreferenced(storage, sha256, stored_here)
         raise
     return item, True
+
+
+def evidence_describe(*, item: EvidenceItem, actor, purpose: str | None = None, summary: str | None = None,
+                      request=None) -> EvidenceItem:
+    """Set what the borrower says an item proves (证明目的) and holds (内容摘要); the bytes stay as they are."""
+    changes = {name: value.strip() for name, value in (("purpose", purpose), ("summary", summary))
+               if value is not None and value.strip() != getattr(item, name)}
+    if not changes:
+        return item
+    with transaction.atomic():
+        EvidenceItem.objects.filter(id=item.id).update(**changes)
+        # The exhibit list quotes these words in court: who wrote them, and when, is part of the record.
+        custody_record(action="evidence.described", actor=actor, request=request, case_id=item.case_id,
+                       item_id=item.id, sha256=item.sha256, details=changes)
+    item.refresh_from_db()
+    return item
 
 
 def _forget_unreferenced(storage, sha256: str, stored_here: bool) -> None:

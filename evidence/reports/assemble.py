@@ -1,17 +1,22 @@
 """From a bundle's frozen evidence set to the report's content and the packet's records."""
 
 import hashlib
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from evidence.analysis.services import analysis_current
+from evidence.analysis.support import findings_with_support
 from evidence.cases.models import Case, Role
+from evidence.custody.models import CustodyEvent
 from evidence.custody.selectors import custody_for_case
+from evidence.custody.services import event_content
 from evidence.events.models import Event, EventKind
 from evidence.intake.models import EvidenceItem, Kind
 from evidence.reports import sections, texts
@@ -43,8 +48,13 @@ def exhibit_numbers(items: list[EvidenceItem]) -> dict:
     return {item.id: f"E-{n:03d}" for n, item in enumerate(items, start=1)}
 
 
-def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
-    """Everything the report shows, in the bundle's language."""
+def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[CustodyEvent] | None = None,
+                   timestamp_authority: str = "") -> ReportContent:
+    """Everything the report shows, in the bundle's language.
+
+    custody: the case's events as the packet's custody.jsonl holds them (read now when not given);
+    timestamp_authority: who will timestamp the packet and the PDF, "" when nobody will.
+    """
     case: Case = bundle.case
     language = "en" if bundle.language == "en" else "zh-hans"
     with translation.override(language):
@@ -73,7 +83,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
             generated_at=bundle.created_at,
             evidence_set_sha256=bundle.evidence_set_sha256,
             charts=analysis.charts,
-            findings=[_finding_row(finding, bundle.language) for finding in analysis.findings],
+            findings=[_finding_row(finding, bundle.language) for finding in findings_with_support(case, analysis.findings)],
             findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
             ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
             exhibits=[_exhibit(item, numbers, recorded) for item in items],
@@ -81,8 +91,8 @@ def report_content(bundle: Bundle, items: list[EvidenceItem]) -> ReportContent:
             messages=messages[:limit],
             calls_note=calls_note,
             messages_note=messages_note,
-            custody=custody_rows(case),
-            certification=texts.certification(case, bundle),
+            custody=custody_rows(custody_events(case, bundle) if custody is None else custody, items, numbers),
+            certification=texts.certification(case, bundle, timestamp_authority=timestamp_authority),
             how_to_verify=texts.how_to_verify(bundle.language),
             # Frozen at the bundle's creation: a rebuilt report shows what the first run showed.
             submissions=sections.submissions_for(case, until=bundle.created_at),
@@ -112,14 +122,15 @@ def _finding_row(finding: dict, language: str) -> FindingRow:
         confidence=finding["confidence"],
         windows=finding.get("windows", []),
         examples=finding.get("examples", []),
+        support=finding.get("support", {}),
     )
 
 
 def recorded_calls(case: Case, items: list[EvidenceItem]) -> dict:
-    """{recording item id: (call start, number)} for the report's recordings linked to a call."""
+    """{recording item id: (call start, number, direction)} for the report's recordings linked to a call."""
     calls = Event.objects.filter(case=case, recording_id__in=[item.id for item in items if item.kind == Kind.RECORDING])
-    return {recording: (at, number)
-            for recording, at, number in calls.values_list("recording_id", "occurred_at", "number_normalized")}
+    return {recording: (at, number, direction) for recording, at, number, direction
+            in calls.values_list("recording_id", "occurred_at", "number_normalized", "direction")}
 
 
 def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
@@ -135,8 +146,8 @@ def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
         kind=item.kind,
         title=item.original_name or Kind(item.kind).label,
         source=texts.exhibit_source(item, numbers),
-        purpose=item.purpose or texts.default_purpose(item.kind),
-        summary=texts.exhibit_summary(item),
+        purpose=item.purpose,
+        summary=item.summary,
         sha256=item.sha256,
         size=item.size,
         mime=item.mime,
@@ -147,8 +158,19 @@ def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
         image_size=(width, height) if width and height else None,
         duration_s=item.metadata.get("duration_s"),
         records_call_at=recorded.get(item.id, (None, ""))[0],
-        records_call_number=recorded.get(item.id, (None, ""))[1],
+        records_call_number=recorded.get(item.id, (None, "", ""))[1],
+        records_call_direction=recorded.get(item.id, (None, "", ""))[2],
+        note=item.note if item.kind != Kind.EXPORT else "",
+        camera=" ".join(dict.fromkeys(str(item.metadata.get(key, "")).strip() for key in ("make", "model"))).strip(),
+        export_format=item.note if item.kind == Kind.EXPORT else "",
+        export_counts=_export_counts(item) if item.kind == Kind.EXPORT else {},
     )
+
+
+def _export_counts(item: EvidenceItem) -> dict:
+    """{"call": n, "message": n}: what the timeline read from a phone export."""
+    rows = item.imported_events.order_by().values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
 
 
 def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[TimelineRow]]:
@@ -157,10 +179,10 @@ def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[Ti
     calls, messages = [], []
     events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(
         "occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
-        "source_item_id", "source_position", "recording_id",
+        "source_item_id", "source_position", "recording_id", "id",
     )
-    for at, kind, channel, direction, number, duration, body, note, source_item, position, recording in events.iterator(
-            5000):
+    for (at, kind, channel, direction, number, duration, body, note, source_item, position, recording,
+         event_id) in events.iterator(5000):
         label = labels.get(number)
         row = TimelineRow(
             at=at, kind=kind, channel=channel, direction=direction, number=number,
@@ -169,6 +191,7 @@ def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[Ti
             source=(f"{numbers.get(source_item, '')} {position}".strip() if source_item else _("entered by hand")),
             # Only a recording this report holds: the mark must point at an exhibit in it.
             recording=numbers.get(recording, "") if recording else "",
+            id=str(event_id),
         )
         (calls if kind == EventKind.CALL else messages).append(row)
     return calls, messages
@@ -179,14 +202,48 @@ def _duration(seconds: int | None) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def custody_rows(case: Case) -> list[CustodyRow]:
+def custody_events(case: Case, bundle: Bundle | None = None) -> list[CustodyEvent]:
+    """The case's custody events, in chain order: the report's log and the packet's custody.jsonl.
+
+    With a bundle, only those up to its own request: a rebuilt bundle then shows what the first
+    build showed, not the downloads and views that came after.
+    """
     events = custody_for_case(case.id)
-    return [
-        CustodyRow(at=event.at, action=event.action, actor=event.actor_name or "system",
-                   details=", ".join(f"{key}={value}" for key, value in sorted(event.details.items()))[:300],
-                   event_hash=event.hash)
-        for event in events
-    ]
+    if bundle is not None:
+        requested = CustodyEvent.objects.filter(case_id=case.id, action="bundle.requested",
+                                                details__bundle=str(bundle.id)).values_list("seq", flat=True).first()
+        if requested is not None:
+            events = events.filter(seq__lte=requested)
+    return list(events)
+
+
+def custody_jsonl(events: list[CustodyEvent]) -> bytes:
+    """One JSON object per event, in order: exactly what its hash covers, plus the hash.
+
+    Dropping "hash" and serialising the rest with sorted keys, no spaces and no ASCII escaping
+    gives the bytes whose SHA-256 is that hash; "prev" is the hash of the event before it in
+    the server's chain (which holds other cases' events too).
+    """
+    lines = (json.dumps({**event_content(event), "hash": event.hash}, sort_keys=True, ensure_ascii=False,
+                        separators=(",", ":")) + "\n" for event in events)
+    return "".join(lines).encode("utf-8")
+
+
+def custody_rows(events: list[CustodyEvent], items: list[EvidenceItem], numbers: dict) -> list[CustodyRow]:
+    """The events as the report words them: who, what, which exhibit, which hash."""
+    kinds = {item.id: item.kind for item in items}
+    by_sha256 = {item.sha256: numbers[item.id] for item in items}
+    rows = []
+    for event in events:
+        details = dict(event.details) if isinstance(event.details, dict) else {"details": event.details}
+        if details.get("from_export") in by_sha256:
+            details["from_export"] = by_sha256[details["from_export"]]
+        rows.append(CustodyRow(
+            at=event.at, action=event.action, actor=event.actor_name, details=details, event_hash=event.hash,
+            actor_role=event.actor_role, sha256=event.sha256, exhibit=numbers.get(event.item_id, ""),
+            exhibit_kind=kinds.get(event.item_id, ""), about_item=event.item_id is not None,
+        ))
+    return rows
 
 
 def local(moment: datetime, zone: str) -> str:

@@ -17,8 +17,8 @@ class Exhibit:
     kind: str  # screenshot, photo, recording, video, document, export
     title: str  # the original file name, or a description
     source: str  # where it came from: "uploaded from the borrower's phone", "SMS Backup & Restore export"
-    purpose: str  # 证明目的: what it proves (the borrower may edit it)
-    summary: str  # content summary
+    purpose: str  # 证明目的 in the borrower's words; "" = the kind's default, in the report's language
+    summary: str  # 内容摘要 in the borrower's words; "" = one made from what is known (render.py)
     sha256: str
     size: int
     mime: str
@@ -31,6 +31,11 @@ class Exhibit:
     verified: bool = True  # re-hashed against sha256 just before this report was made
     records_call_at: datetime | None = None  # a recording: the start of the call it records
     records_call_number: str = ""  # and that call's number (normalised, "" = hidden)
+    records_call_direction: str = ""  # and its direction: in, out, missed, ...
+    note: str = ""  # the borrower's note at upload
+    camera: str = ""  # make and model from EXIF
+    export_format: str = ""  # an export: what wrote it ("SMS Backup & Restore messages (sms.xml)")
+    export_counts: dict = field(default_factory=dict)  # an export: {"call": n, "message": n} read from it
 
 
 @dataclass
@@ -47,6 +52,8 @@ class FindingRow:
     confidence: str  # P, S, M, UNCONFIRMED
     windows: list[dict] = field(default_factory=list)  # [{start, end, count}] local dates
     examples: list[str] = field(default_factory=list)  # event ids
+    # The evidence behind it (analysis.support): {total, per_day, events: the first 50}
+    support: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -60,15 +67,23 @@ class TimelineRow:
     detail: str  # calls: duration "2:05"; messages: the body
     source: str  # "E-003 line 4521" or "entered by hand"
     recording: str = ""  # calls: the exhibit number of the call's recording, "" if none in this report
+    id: str = ""  # the event's id: a finding links to its row
 
 
 @dataclass
 class CustodyRow:
+    """One custody event, as render.py turns it into a sentence in the report's language."""
+
     at: datetime
-    action: str
-    actor: str
-    details: str
+    action: str  # evidence.received, bundle.built, … (unknown ones get a generic sentence)
+    actor: str  # user name, "" for the server's own jobs
+    details: dict
     event_hash: str
+    actor_role: str = ""  # borrower, lawyer, invitee
+    sha256: str = ""  # the content's hash after the event
+    exhibit: str = ""  # E-002 when the event's item is in this report
+    exhibit_kind: str = ""  # that item's kind
+    about_item: bool = False  # the event names an item (in this report or not)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The complaint packet: a ZIP anyone can check with sha256sum, openssl and pdfsig.
 
 Layout (the public contract): README.txt, report.pdf, manifest.json, originals/…,
-records/calls.csv, records/messages.csv, SHA256SUMS, SHA256SUMS.sig, SHA256SUMS.tsr (with a
+records/calls.csv, records/messages.csv, custody.jsonl, SHA256SUMS, SHA256SUMS.sig, SHA256SUMS.tsr (with a
 TSA), certs/. Entries are written in a fixed order with the bundle's own time, so the same
 bundle always gives the same manifest and the same listing.
 """
@@ -23,6 +23,7 @@ from evidence.reports.models import Bundle
 from evidence.storage.backends import CHUNK, get_storage
 
 README_NAME, REPORT_NAME, MANIFEST_NAME, SUMS_NAME = "README.txt", "report.pdf", "manifest.json", "SHA256SUMS"
+CUSTODY_NAME = "custody.jsonl"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PACKET_FORMAT = "evidence-locker-packet/1"
 
@@ -74,7 +75,7 @@ def records_csv(header: list[str], rows: Iterable[list]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: dict) -> bytes:
+def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: dict, custody: dict | None = None) -> bytes:
     case = bundle.case
     data = {
         "format": PACKET_FORMAT,
@@ -94,11 +95,12 @@ def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: di
                 "occurred_at": item.occurred_at.isoformat() if item.occurred_at else None,
                 "occurred_at_source": item.occurred_at_source, "received_at": item.received_at.isoformat(),
                 "imported_from": str(item.imported_from_id) if item.imported_from_id else None,
-                "purpose": item.purpose, "provided_by": item.provided_by,
+                "purpose": item.purpose, "summary": item.summary, "provided_by": item.provided_by,
             }
             for n, item in enumerate(items, start=1)
         ],
         "records": records,
+        **({"custody": custody} if custody is not None else {}),
     }
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
@@ -178,7 +180,8 @@ class PacketWriter:
 
 def write_packet(
     *, bundle: Bundle, items: list[EvidenceItem], report_path: Path, readme: bytes, records: dict[str, bytes],
-    extra: dict[str, bytes], signatures: Signatures, out_path: Path, on_progress=lambda fraction: None,
+    extra: dict[str, bytes], signatures: Signatures, out_path: Path, custody: bytes | None = None,
+    on_progress=lambda fraction: None,
 ) -> tuple[str, str]:
     """Write packet.zip; (report SHA-256, packet SHA-256). An original whose bytes differ from its
     recorded hash stops it."""
@@ -191,8 +194,11 @@ def write_packet(
         with open(report_path, "rb") as report:
             report_sha256 = writer.add_file(REPORT_NAME, report)
         counts = {name: max(data.count(b"\r\n") - 1, 0) for name, data in records.items()}
+        custody_entry = None if custody is None else {
+            "path": CUSTODY_NAME, "events": custody.count(b"\n"),
+            "rule": "each line's hash is the sha256 of the line without its \"hash\" key, keys sorted, no spaces"}
         writer.add_bytes(MANIFEST_NAME, manifest(bundle, items, paths, {
-            name: {"path": path, "rows": counts[name]} for name, path in record_names.items()}))
+            name: {"path": path, "rows": counts[name]} for name, path in record_names.items()}, custody_entry))
         total = sum(item.size for item in items) or 1
         done = 0
         for item in items:
@@ -205,6 +211,8 @@ def write_packet(
             on_progress(done / total)
         for name, data in records.items():
             writer.add_bytes(record_names[name], data)
+        if custody is not None:
+            writer.add_bytes(CUSTODY_NAME, custody)
         for name, data in extra.items():
             writer.add_bytes(name, data)
         sums = writer.sums_file()

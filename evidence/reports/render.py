@@ -26,10 +26,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import charts
+from . import charts, wording
 from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionRow, TimelineRow
 from .images import install_png_passthrough, place, title_lines
 from .labels import LABELS, labels_for, normalise
+from .method import method_paragraphs
 
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a
 # truncated picture through the upload checks in the same worker. Our pictures were checked
@@ -91,23 +92,24 @@ def context(content: ReportContent) -> dict:
         "c": content,
         "cover": _cover(content, labels, clock),
         "summary": _summary(content.charts or {}, labels),
-        "findings": [_finding(f, labels, clock) for f in content.findings],
+        "findings": _findings(content, labels, clock),
         "exhibit_list": [_exhibit(e, labels, clock) for e in content.exhibits],
         "times_in": labels["times_in"].format(zone=content.timezone, offset=clock.offsets()),
         "calls_note": content.calls_note,
         "messages_note": content.messages_note,
-        "calls": log_table(
+        "calls": _anchored(content.calls, log_table(
             [labels[k] for k in ("time", "direction", "number", "label", "duration", "source")],
-            [_call(r, labels, clock) for r in content.calls], flexible={3: None, 4: None}),
-        "messages": log_table(
+            [_call(r, labels, clock) for r in content.calls], flexible={3: None, 4: None})),
+        "messages": _anchored(content.messages, log_table(
             [labels[k] for k in ("time", "direction", "number", "label", "source", "body")],
-            [_message(r, labels, clock) for r in content.messages], flexible={3: 16, 4: 16, 5: None}),
+            [_message(r, labels, clock) for r in content.messages], flexible={3: 16, 4: 16, 5: None})),
         "others": [_exhibit(e, labels, clock) for e in others],
         "pictures": [_picture(e, labels, clock, first=(i == 0 and not others)) for i, e in enumerate(images)],
         "submissions": [_submission(r, labels, clock) for r in content.submissions],
+        "method": method_paragraphs(content),
         "custody": log_table(
-            [labels[k] for k in ("time", "action", "actor", "details", "event_hash")],
-            [_custody(r, labels, clock) for r in content.custody], flexible={2: 16, 3: None}),
+            [labels[k] for k in ("time", "custody_what", "event_hash")],
+            [_custody(r, labels, clock) for r in content.custody], flexible={1: None}),
     }
 
 
@@ -205,9 +207,55 @@ def _summary(data: dict, labels: dict) -> dict:
     }
 
 
-def _finding(f: FindingRow, labels: dict, clock: Clock) -> dict:
+def _anchored(rows: list[TimelineRow], table: dict) -> dict:
+    """A log whose rows carry their event's id, so that a finding can link to them."""
+    return {**table, "rows": [{"id": event_anchor(r.id), "text": text} for r, text in zip(rows, table["rows"], strict=True)]}
+
+
+def event_anchor(event_id: str) -> str:
+    return f"event-{event_id}" if event_id else ""
+
+
+def _findings(content: ReportContent, labels: dict, clock: Clock) -> list[dict]:
+    exhibits = {e.item_id: e.number for e in content.exhibits}
+    printed = {r.id for r in content.calls + content.messages}
+    return [_finding(f, labels, clock, exhibits, printed) for f in content.findings]
+
+
+def _finding_events(f: FindingRow, labels: dict, clock: Clock, exhibits: dict, printed: set) -> dict:
+    """The events behind a finding as a log of their own, each row linked to its row in the logs."""
+    events = f.support.get("events", [])
+    rows, used = [], []
+    for e in events:
+        number = exhibits.get(e["source"]["item"] or "", "")
+        if number and number not in used:
+            used.append(number)
+        source = f'{number} {e["source"]["position"]}'.strip() if e["source"]["item"] else labels["entered_by_hand"]
+        directions = labels["message_directions"] if e["kind"] == "message" else {}
+        direction = directions.get(e["direction"]) or labels["directions"].get(e["direction"], e["direction"])
+        who = labels["roles"].get(e["role"], e["role"]) if e["role"] else ""
+        detail = e["excerpt"] if e["kind"] == "message" else duration(e["duration_s"] or 0)
+        rows.append((clock.time(datetime.fromisoformat(e["at"])), direction, e["number"] or labels["hidden_number"],
+                     f'{who} {e["label_name"]}'.strip(), detail, source))
+    table = log_table([labels[k] for k in ("time", "direction", "number", "label", "excerpt", "source")], rows,
+                      flexible={3: 12, 4: None})
+    table["rows"] = [{"href": f"#{event_anchor(e['id'])}" if e["id"] in printed else "", "text": text}
+                     for e, text in zip(events, table["rows"], strict=True)]
+    total = f.support.get("total", 0)
+    intro = labels["finding_events_all" if total <= len(events) else "finding_events"]
+    return {
+        "intro": intro.format(total=total, shown=len(events)),
+        "table": table,
+        "days": " · ".join(labels["day_count"].format(day=d["day"], count=d["count"])
+                           for d in f.support.get("per_day", [])),
+        "exhibits": [{"number": n, "anchor": anchor(n)} for n in used],
+    }
+
+
+def _finding(f: FindingRow, labels: dict, clock: Clock, exhibits: dict | None = None, printed: set | None = None) -> dict:
     """One broken rule, ready to print."""
     return {
+        "evidence": _finding_events(f, labels, clock, exhibits or {}, printed or set()) if f.support.get("events") else None,
         "rule": f.rule,
         "title": f.title,
         "summary": f.summary,
@@ -218,8 +266,7 @@ def _finding(f: FindingRow, labels: dict, clock: Clock) -> dict:
             (labels["first"], clock.time(f.first_at)),
             (labels["last"], clock.time(f.last_at)),
             (labels["citation"], f.citation),
-            (labels["confidence"], labels["confidences"].get(f.confidence, f.confidence)),
-        ],
+        ],  # how far each citation was checked: one sentence in the method section, not a line per rule
     }
 
 
@@ -228,23 +275,24 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
     occurred = ""
     if e.occurred_at:
         occurred = f'{clock.time(e.occurred_at)} ({labels["time_sources"].get(e.occurred_at_source, e.occurred_at_source)})'
-    summary = e.summary
-    if e.records_call_at:
+    length = duration(e.duration_s) if e.duration_s is not None else ""
+    summary = wording.exhibit_summary(e, labels, clock, length)
+    if e.records_call_at and e.summary:  # a summary made here already names the call
         records = labels["records_call"].format(time=clock.time(e.records_call_at),
                                                 number=e.records_call_number or labels["hidden_number"])
-        summary = f"{summary}; {records}" if summary else records
+        summary = f"{summary}; {records}"
     return {
         "number": e.number,
         "anchor": anchor(e.number),
         "title": e.title,
         "kind": labels["exhibit_kinds"].get(e.kind, e.kind),
         "source": e.source,
-        "purpose": e.purpose,
+        "purpose": wording.exhibit_purpose(e, labels),
         "summary": summary,
         "sha256": e.sha256,
         "size": f'{human_size(e.size)} ({e.size:,} {labels["bytes"]})',
         "mime": e.mime,
-        "duration": duration(e.duration_s) if e.duration_s is not None else "",
+        "duration": length,
         "occurred": occurred,
         "received": clock.time(e.received_at),
         "verified": e.verified,
@@ -535,9 +583,9 @@ def _markup(text: str) -> str:
 
 
 def _custody(r: CustodyRow, labels: dict, clock: Clock) -> tuple:
-    """(time, action, actor, details, entry hash in two lines of 32 digits)."""
-    action = labels["custody_actions"].get(r.action, r.action)
-    return (clock.time(r.at), action, r.actor, r.details, f"{r.event_hash[:32]}\n{r.event_hash[32:]}".strip())
+    """(time, what happened in words, entry hash in two lines of 32 digits)."""
+    return (clock.time(r.at), wording.custody_sentence(r, labels, clock),
+            f"{r.event_hash[:32]}\n{r.event_hash[32:]}".strip())
 
 
 def anchor(number: str) -> str:

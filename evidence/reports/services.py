@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence.analysis.services import analysis_current
-from evidence.cases.models import Case
+from evidence.cases.models import Case, Jurisdiction
+from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
 from evidence.reports import assemble, authorities, records, texts
-from evidence.reports.models import Bundle, BundleStatus
+from evidence.reports.models import Authority, Bundle, BundleStatus
 from evidence.reports.packet import OriginalChanged, Signatures, write_packet
 from evidence.storage.backends import CHUNK, get_storage
 
@@ -33,6 +34,11 @@ ERRORS = {
     "signing_failed": _("The report could not be signed or timestamped: %(reason)s"),
     "internal_error": _("The packet could not be made because of a fault on the server; it has been logged."),
 }
+
+
+class AuthorityNotForJurisdiction(EvidenceError):
+    code = "authority_not_for_jurisdiction"
+    message = _("This authority does not handle cases in %(jurisdiction)s. Choose one of: %(choices)s.")
 
 
 class BundleFailed(Exception):
@@ -52,6 +58,10 @@ def error_text(error: dict | None) -> str:
 def bundle_request(*, case: Case, purpose: str, authority: str = "", language: str = "zh-Hans",
                    borrower_name: str = "", requested_by, request=None) -> Bundle:
     """Freeze the case's evidence as it is now and queue the build."""
+    if authority and authority not in authorities.authorities_for(case.jurisdiction):
+        raise AuthorityNotForJurisdiction(jurisdiction=Jurisdiction(case.jurisdiction).label,
+                                          choices=", ".join(f"{Authority(code).label} ({code})"
+                                                            for code in authorities.authorities_for(case.jurisdiction)))
     frozen = list(case.evidence_items.order_by("received_at", "id").values("id", "sha256"))
     with transaction.atomic():
         bundle = Bundle.objects.create(
@@ -129,7 +139,13 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
         raise BundleFailed("no_evidence")
     numbers = assemble.exhibit_numbers(items)
     _verify_originals(bundle, attempt, items, numbers)  # 0–30 %
-    content = assemble.report_content(bundle, items)
+    try:
+        tsa = signing.timestamp_authority(f"{bundle.id} {bundle.evidence_set_sha256}".encode())
+    except signing.TimestampError as error:
+        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
+    # One read of the log: the report's custody pages and custody.jsonl show the same events.
+    custody = assemble.custody_events(bundle.case, bundle)
+    content = assemble.report_content(bundle, items, custody=custody, timestamp_authority=tsa)
     # What the report says is what a lawyer's read-only view shows, even after the case grows.
     Bundle.objects.filter(id=bundle.id, attempt=attempt).update(findings=analysis_findings(bundle.case))
     unsigned, report = work / "report.unsigned.pdf", work / "report.pdf"
@@ -143,9 +159,9 @@ def _build(bundle: Bundle, attempt: int, work: Path) -> None:
     packet = work / "packet.zip"
     try:
         report_sha256, packet_sha256 = write_packet(
-            bundle=bundle, items=items, report_path=report, readme=texts.PACKET_README.encode("utf-8"),
-            records=records.records_files(bundle.case, numbers),
-            extra=authorities.complaint_files(bundle, content), signatures=_signatures(signing),
+            bundle=bundle, items=items, report_path=report, readme=texts.packet_readme().encode("utf-8"),
+            records=records.records_files(bundle.case, numbers), custody=assemble.custody_jsonl(custody),
+            extra=authorities.complaint_files(bundle, content), signatures=_signatures(signing, tsa),
             out_path=packet, on_progress=lambda fraction: _progress(bundle, attempt, 70 + 25 * fraction),
         )
     except OriginalChanged as changed:
@@ -160,8 +176,18 @@ def analysis_findings(case: Case) -> list:
     return analysis_current(case).findings
 
 
-def _signatures(signing) -> Signatures:
-    """The server's key signs SHA256SUMS; the TSA (when set) timestamps it; certs/ lets anyone check."""
+def _signatures(signing, tsa: str = "") -> Signatures:
+    """The server's key signs SHA256SUMS; the TSA (when set) timestamps it; certs/ lets anyone check.
+
+    tsa: the TSA subject the report names; a token from any other TSA would make the report wrong.
+    """
+
+    def timestamp(data: bytes) -> bytes | None:
+        reply = signing.timestamp_reply(data)
+        issuer = signing.tsa_subject(reply) if reply is not None else ""
+        if issuer != tsa:
+            raise signing.TimestampError(f"the timestamp came from {issuer or 'no TSA'}, the report names {tsa or 'none'}")
+        return reply
 
     def certificates(reply: bytes | None) -> dict[str, bytes]:
         identity = signing.signing_identity()
@@ -170,7 +196,7 @@ def _signatures(signing) -> Signatures:
             files.update(signing.tsa_certificate_files(reply))
         return files
 
-    return Signatures(sign=signing.sign_detached, timestamp=signing.timestamp_reply, certificates=certificates)
+    return Signatures(sign=signing.sign_detached, timestamp=timestamp, certificates=certificates)
 
 
 def _verify_originals(bundle: Bundle, attempt: int, items: list[EvidenceItem], numbers: dict) -> None:

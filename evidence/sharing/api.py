@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidence.analysis.support import findings_with_support
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.common.errors import EvidenceError
 from evidence.intake.api import UploadForm, UploadInput
@@ -362,7 +363,8 @@ class SharedFindingsApi(APIView):
     def get(self, request, share_id):
         share = _open_share(request, share_id)
         services.access_record(share=share, what=Access.What.FINDINGS, request=request)
-        return Response({"findings": share.bundle.findings})
+        # Each with the events behind it (the first 50, a count per day), as the report lists them.
+        return Response({"findings": findings_with_support(share.case, share.bundle.findings)})
 
 
 class SharedExhibitOutput(serializers.Serializer):

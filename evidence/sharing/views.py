@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
+from evidence.analysis.support import findings_with_support
 from evidence.common.errors import EvidenceError
+from evidence.events.models import Direction, MessageStatus
 from evidence.intake.models import Kind
 from evidence.sharing import api, selectors, services
 from evidence.sharing.models import Access
@@ -25,6 +27,13 @@ def _open_share(request, share_id):
 def _in_language(texts: dict) -> str:
     """A {"zh-Hans": ..., "en": ...} text in the page's language."""
     return texts.get("en" if (get_language() or "").startswith("en") else "zh-Hans") or next(iter(texts.values()), "")
+
+
+def _direction(event: dict) -> str:
+    """Received / sent for a message, the call's own words for a call, in the page's language."""
+    if event["kind"] == "message":
+        return str(MessageStatus.RECEIVED.label if event["direction"] == "in" else MessageStatus.SENT.label)
+    return str(Direction(event["direction"]).label) if event["direction"] in Direction.values else event["direction"]
 
 
 def _when(value):
@@ -56,8 +65,10 @@ def shared_page(request, share_id):
         recording_id__in=list(recordings))}
     findings = [
         {"rule": f["rule"], "title": _in_language(f["title"]), "summary": _in_language(f["summary"]),
-         "count": f["count"], "first_at": _when(f["first_at"]), "last_at": _when(f["last_at"]), "citation": f["citation"]}
-        for f in share.bundle.findings
+         "count": f["count"], "first_at": _when(f["first_at"]), "last_at": _when(f["last_at"]), "citation": f["citation"],
+         "total": f["support"]["total"], "per_day": f["support"]["per_day"],
+         "events": [{**e, "at": _when(e["at"]), "direction_label": _direction(e)} for e in f["support"]["events"]]}
+        for f in findings_with_support(share.case, share.bundle.findings)
     ]
     return render(request, "sharing/shared_page.html", {
         "share": share, "case": share.case, "bundle": share.bundle, "findings": findings, "page": page,

@@ -82,6 +82,7 @@ export async function getSaved(url) {
 export const get = (url) => request('GET', url);
 export const post = (url, body) => request('POST', url, body);
 export const del = (url) => request('DELETE', url);
+export const patch = (url, body) => request('PATCH', url, body);
 
 /* Every page of a paginated list (or a plain list). */
 export async function getAll(url, limit = 10) {

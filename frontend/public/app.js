@@ -7,9 +7,10 @@ import { loadToken, signedIn, setSignedOutHandler, userRole } from './api.js';
 import * as queue from './queue.js';
 import { signInView, signUpView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
 import {
-  caseView, uploadView, recordView, importView, numbersView, findingsView, bundlesView, bundleView, inviteView,
+  caseView, uploadView, recordView, importView, numbersView, findingsView, findingView, bundlesView, bundleView, inviteView,
   contributionsView, contributionView,
 } from './case-views.js';
+import { describeView } from './describe-view.js';
 
 // [pattern, screen, who may see it]: 'out' signed out, 'borrower', 'invitee' (a relative or
 // colleague adding to someone else's case: never the borrower's screens), 'all' signed in.
@@ -23,9 +24,11 @@ const routes = [
   [/^#\/case\/([\w-]+)\/import$/, importView, 'borrower'],
   [/^#\/case\/([\w-]+)\/numbers$/, numbersView, 'borrower'],
   [/^#\/case\/([\w-]+)\/findings$/, findingsView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/finding\/([^/]+)$/, findingView, 'borrower'],
   [/^#\/case\/([\w-]+)\/bundles$/, bundlesView, 'borrower'],
   [/^#\/case\/([\w-]+)\/bundle\/([\w-]+)$/, bundleView, 'borrower'],
   [/^#\/case\/([\w-]+)\/invite$/, inviteView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/item\/([\w-]+)$/, describeView, 'borrower'],
   [/^#\/shared-files$/, sharedFilesView, 'borrower'],
   [/^#\/contributions$/, contributionsView, 'invitee'],
   [/^#\/contribution\/([\w-]+)$/, contributionView, 'invitee'],

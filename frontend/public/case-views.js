@@ -74,7 +74,7 @@ export async function caseView(main, [id], ctx) {
   main.append(timelineSection(kase, ctx));
 }
 
-function timelineSection(kase, ctx) {
+function timelineSection(kase, ctx, base = '') {
   const list = h('ol', { class: 'timeline' });
   const msgs = messageArea();
   const more = button(t('timeline.older'), () => loadPage(), 'more');
@@ -87,7 +87,7 @@ function timelineSection(kase, ctx) {
   const summary = h('p', { class: 'meta', 'aria-live': 'polite' });
   const thumbs = thumbnailLoader(ctx);
   let page = 0;
-  let query = '';
+  let query = base;
 
   async function loadPage() {
     more.hidden = true;
@@ -115,7 +115,7 @@ function timelineSection(kase, ctx) {
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = formValues(filters);
-    query = (v.kind ? `&kind=${encodeURIComponent(v.kind)}` : '') + (v.number ? `&number=${encodeURIComponent(v.number)}` : '');
+    query = base + (v.kind ? `&kind=${encodeURIComponent(v.kind)}` : '') + (v.number ? `&number=${encodeURIComponent(v.number)}` : '');
     clear(list);
     msgs.set('');
     page = 0;
@@ -139,7 +139,8 @@ function entry(e, kase, thumbs) {
         h('p', { class: 'name' }, f.original_name || label('kind', f.kind)),
         h('p', { class: 'meta' }, when),
         e.note ? h('p', null, e.note) : null,
-        h('p', { class: 'hash' }, 'SHA-256 ', h('code', null, shortHash(f.sha256)))));
+        h('p', { class: 'hash' }, 'SHA-256 ', h('code', null, shortHash(f.sha256))),
+        link(`#/case/${kase.id}/item/${e.id}`, t('describe.link'), 'describe-link')));
   }
   const who = [e.contact_name, e.number].filter(Boolean).join(' ');
   const role = e.role ? h('span', { class: `role role-${e.role}` }, label('role', e.role)) : null;
@@ -605,19 +606,54 @@ export async function findingsView(main, [id], ctx) {
     h('p', null, pick(f.summary)),
     f.threshold_text ? h('p', { class: 'meta' }, pick(f.threshold_text)) : null,
     h('p', { class: 'citation' }, f.citation),
-    f.note && pick(f.note) ? h('details', null, h('summary', null, t('findings.about')), h('p', null, pick(f.note))) : null))));
+    f.note && pick(f.note) ? h('details', null, h('summary', null, t('findings.about')), h('p', null, pick(f.note))) : null,
+    f.support ? perDay(f.support.per_day) : null,
+    f.support ? link(`#/case/${id}/finding/${encodeURIComponent(f.rule)}`, t('findings.open', { n: f.support.total }), 'button-link') : null))));
   main.append(box);
+}
+
+function perDay(days) {
+  if (!days || !days.length) return null;
+  const shown = days.slice(0, 10).map((d) => t('findings.on_day', { day: d.day.slice(5), n: d.count })).join(' · ');
+  return h('p', { class: 'meta per-day' }, `${t('findings.per_day')}: ${shown}${days.length > 10 ? ' …' : ''}`);
+}
+
+/* One finding opened onto its events: what it counts, day by day, then those calls and messages. */
+export async function findingView(main, [id, rule], ctx) {
+  const { kase, msgs } = await loadCase(id, main, ctx);
+  if (!kase || !ctx.current()) return;
+  rule = decodeURIComponent(rule);
+  let findings = [];
+  try { findings = (await api.getSaved(`/api/cases/${id}/findings/`)).data; } catch (err) { msgs.set(errorText(err)); }
+  if (!ctx.current()) return;
+  const f = findings.find((x) => x.rule === rule);
+  ctx.setTitle(f ? pick(f.title) : t('findings.title'));
+  main.append(h('p', { class: 'back' }, link(`#/case/${id}/findings`, `← ${t('findings.title')}`)),
+    h('h1', null, f ? pick(f.title) : t('findings.gone')), msgs);
+  if (!f) return;
+  const days = (f.support && f.support.per_day) || [];
+  main.append(
+    h('p', { class: 'count' }, t('findings.count', { n: f.count }), f.first_at ? [' · ', fmtTime(f.first_at, kase.timezone, true), ' – ', fmtTime(f.last_at, kase.timezone, true)] : ''),
+    h('p', null, pick(f.summary)),
+    days.length ? barChart(t('findings.per_day'), days.map((d) => ({ label: d.day.slice(5), value: d.count })), { every: days.length > 10 ? 5 : 1 }) : null,
+    timelineSection(kase, ctx, `&finding=${encodeURIComponent(rule)}`));
 }
 
 /* ---------- bundles: report, packet, sharing, submissions ---------- */
 
-const AUTHORITIES = ['cn-12378', 'cn-nifa', 'cn-12321', 'cn-police', 'cn-12315', 'us-cfpb', 'uk-fos', 'generic'];
+/* Only the authorities of the case's place (the server refuses others): evidence/reports/authorities.py. */
+const AUTHORITIES = {
+  CN: ['cn-12378', 'cn-nifa', 'cn-12321', 'cn-police', 'cn-12315', 'generic'],
+  US: ['us-cfpb', 'generic'], UK: ['uk-fos', 'generic'], OTHER: ['generic'],
+};
+const authoritiesFor = (jurisdiction) => AUTHORITIES[jurisdiction] || AUTHORITIES.OTHER;
 
 export async function bundlesView(main, [id], ctx) {
   const { kase, msgs } = await loadCase(id, main, ctx);
   if (!kase || !ctx.current()) return;
   ctx.setTitle(t('bundles.title'));
-  const authority = select('authority', AUTHORITIES.map((a) => [a, label('authority', a)]), kase.jurisdiction === 'US' ? 'us-cfpb' : kase.jurisdiction === 'UK' ? 'uk-fos' : 'cn-12378');
+  const offered = authoritiesFor(kase.jurisdiction);
+  const authority = select('authority', offered.map((a) => [a, label('authority', a)]), offered[0]);
   const authorityField = field(t('bundles.authority'), authority);
   authorityField.hidden = true;
   const purpose = select('purpose', ['lawyer', 'authority', 'self'].map((p) => [p, label('purpose', p)]), 'lawyer');
@@ -774,7 +810,7 @@ function submissionSection(bundle, kase, ctx) {
   const out = messageArea();
   const list = h('ul', { class: 'cards' });
   const form = h('form', { class: 'card' },
-    field(t('submit.authority'), select('authority', AUTHORITIES.map((a) => [a, label('authority', a)]), bundle.authority || (kase.jurisdiction === 'CN' ? 'cn-12378' : 'generic'))),
+    field(t('submit.authority'), select('authority', authoritiesFor(kase.jurisdiction).map((a) => [a, label('authority', a)]), bundle.authority || authoritiesFor(kase.jurisdiction)[0])),
     field(t('submit.channel'), select('channel', CHANNELS.map((c) => [c, label('subchannel', c)]), 'online_portal')),
     field(t('submit.reference'), h('input', { name: 'reference', maxlength: '200', autocomplete: 'off' }), t('submit.reference_hint')),
     field(t('submit.note'), h('input', { name: 'note', maxlength: '500' })),

@@ -33,6 +33,10 @@ const zh = {
   'case.action.invite': '邀请亲友补充证据',
   'timeline.title': '时间线', 'timeline.kind': '类型', 'timeline.all': '全部', 'timeline.number': '号码', 'timeline.apply': '筛选',
   'timeline.count': '共 {n} 条，最新的在前', 'timeline.older': '更早的记录', 'timeline.empty': '还没有记录。',
+  'describe.link': '填写证明目的和内容摘要', 'describe.title': '说明这份证据', 'describe.save': '保存',
+  'describe.lead': '这两项会印在报告的证据目录中。不填时，报告按文件类型写一句稳妥的默认说明。',
+  'describe.purpose': '证明目的', 'describe.purpose_hint': '这份证据证明什么，例如：证明催收方在夜间发送威胁短信。',
+  'describe.summary': '内容摘要', 'describe.summary_hint': '文件里有什么，例如：短信截图，显示号码、时间和全文。', 'describe.saved': '已保存。',
   'timeline.duration': '{s} 秒', 'timeline.recording': '通话录音', 'timeline.play_recording': '播放录音',
   'upload.title': '添加证据', 'upload.lead': '可以一次选多个文件。文件先保存在手机上，再发送到服务器；没有网络时会自动等待。',
   'upload.camera': '拍照或录像', 'upload.gallery': '从相册或文件中选择', 'upload.options': '类型和备注（可选）',
@@ -70,6 +74,8 @@ const zh = {
   'numbers.name': '名字（可选）', 'numbers.save': '保存标记', 'numbers.saved': '已保存。', 'numbers.pick_role': '请选择一个标记。',
   'findings.title': '违规情况和图表', 'findings.list': '可能违反的规定', 'findings.none': '目前没有发现违规。证据越多，判断越准确。',
   'findings.count': '{n} 次', 'findings.about': '关于这些规定',
+  'findings.open': '查看这 {n} 条记录', 'findings.per_day': '每天的次数', 'findings.on_day': '{day} {n} 次',
+  'findings.gone': '这项违规已不再成立（证据有变化）',
   'charts.title': '数字', 'charts.calls': '次来电', 'charts.messages': '条信息', 'charts.night': '次在夜间（{from}–{to}）',
   'charts.per_day': '每天的来电和信息', 'charts.by_hour': '按小时（当地时间）', 'charts.top': '联系最多的号码', 'charts.inferred': '疑似催收',
   'bundles.title': '报告、分享、投诉', 'bundles.lead': '把证据整理成带签名的报告（PDF）和投诉材料包（ZIP），可以交给律师或监管部门。',
@@ -115,6 +121,9 @@ const zh = {
   'settings.exit_hint': '任何时候按右上角“快速离开”，屏幕马上清空并跳到一个普通的笔记页面，按返回也回不到这里。',
   'settings.account': '账户', 'settings.signout': '退出登录', 'settings.signout_warning': '还有 {n} 个文件没有发送。退出登录会把它们从手机上删除。',
   'settings.signout_anyway': '删除并退出', 'settings.keep': '先不退出',
+  'settings.verify': '核验证据包', 'settings.verify_hint': '律师或受理机构收到证据包后，可以比对下面的指纹，确认证据包由本服务器签名且未被改动；不需要账号。',
+  'settings.fingerprint': '本服务器签名根证书的 SHA-256 指纹：', 'settings.fingerprint_loading': '正在读取…', 'settings.fingerprint_none': '本服务器没有公布根证书。',
+  'settings.fingerprint_offline': '没有网络，暂时读不到指纹。', 'settings.verify_link': '打开核验页面（/verify/）',
 };
 
 const en = {
@@ -150,6 +159,10 @@ const en = {
   'case.action.invite': 'Invite a relative to add evidence',
   'timeline.title': 'Timeline', 'timeline.kind': 'Type', 'timeline.all': 'All', 'timeline.number': 'Number', 'timeline.apply': 'Filter',
   'timeline.count': { one: '{n} entry, newest first', other: '{n} entries, newest first' }, 'timeline.older': 'Older entries', 'timeline.empty': 'Nothing here yet.',
+  'describe.link': 'Say what it proves', 'describe.title': 'Describe this file', 'describe.save': 'Save',
+  'describe.lead': "Both go into the report's exhibit list. Left empty, the report writes a careful default for this kind of file.",
+  'describe.purpose': 'What it proves (证明目的)', 'describe.purpose_hint': 'For example: shows the collector sent a threat at night.',
+  'describe.summary': 'Content summary (内容摘要)', 'describe.summary_hint': 'For example: SMS screenshot showing the number, time and full text.', 'describe.saved': 'Saved.',
   'timeline.duration': '{s} s', 'timeline.recording': 'Call recording', 'timeline.play_recording': 'Play the recording',
   'upload.title': 'Add evidence', 'upload.lead': 'Pick as many files as you like. They are kept on this phone first, then sent; without a network they wait and go later by themselves.',
   'upload.camera': 'Take a photo or video', 'upload.gallery': 'Choose from gallery or files', 'upload.options': 'Type and note (optional)',
@@ -187,6 +200,8 @@ const en = {
   'numbers.name': 'Name (optional)', 'numbers.save': 'Save the label', 'numbers.saved': 'Saved.', 'numbers.pick_role': 'Please choose a label.',
   'findings.title': 'Findings and charts', 'findings.list': 'Rules that may have been broken', 'findings.none': 'Nothing found yet. More evidence gives a better picture.',
   'findings.count': { one: '{n} time', other: '{n} times' }, 'findings.about': 'About these rules',
+  'findings.open': { one: 'See this record', other: 'See these {n} records' }, 'findings.per_day': 'Per day',
+  'findings.on_day': '{day}: {n}', 'findings.gone': 'This finding no longer holds (the evidence changed)',
   'charts.title': 'Numbers', 'charts.calls': 'calls', 'charts.messages': 'messages', 'charts.night': 'at night ({from}–{to})',
   'charts.per_day': 'Calls and messages per day', 'charts.by_hour': 'By hour of the day (local time)', 'charts.top': 'Busiest numbers', 'charts.inferred': 'probably a collector',
   'bundles.title': 'Reports, sharing, complaints', 'bundles.lead': 'Turn the evidence into a signed report (PDF) and a complaint packet (ZIP) for a lawyer or an authority.',
@@ -233,6 +248,9 @@ const en = {
   'settings.exit_hint': 'Press "Quick exit" at the top at any time: the screen clears at once and a plain notes page opens; "back" does not return here.',
   'settings.account': 'Account', 'settings.signout': 'Sign out', 'settings.signout_warning': { one: '{n} file has not been sent yet. Signing out deletes it from this phone.', other: '{n} files have not been sent yet. Signing out deletes them from this phone.' },
   'settings.signout_anyway': 'Delete and sign out', 'settings.keep': 'Do not sign out',
+  'settings.verify': 'Checking a packet', 'settings.verify_hint': 'A lawyer or an authority who receives your packet can compare the fingerprint below to know that this server signed it and nothing in it changed. No account is needed.',
+  'settings.fingerprint': 'SHA-256 fingerprint of this server\'s signing root certificate:', 'settings.fingerprint_loading': 'Loading…', 'settings.fingerprint_none': 'This server publishes no root certificate.',
+  'settings.fingerprint_offline': 'No network: the fingerprint cannot be read now.', 'settings.verify_link': 'Open the check page (/verify/)',
 };
 
 // Values the server sends as codes.

@@ -6,9 +6,9 @@
 'use strict';
 importScripts('/core.js');
 
-var VERSION = 'el-shell-83ba68e47f75';
+var VERSION = 'el-shell-fab5d9091065';
 var SHELL = [
-  '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js',
+  '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js', '/describe-view.js',
   '/app.css', '/manifest.webmanifest', '/quick-exit.html', '/quick-exit.css',
   '/icons/icon-192.png', '/icons/notes-192.png',
 ];

@@ -199,7 +199,24 @@ export async function settingsView(main, _params, ctx) {
       h('p', { class: 'hint' }, t('settings.exit_hint'))),
     h('section', { class: 'card' },
       h('h2', null, t('settings.account')),
-      msgs, signOut, confirmBox));
+      msgs, signOut, confirmBox),
+    verifyCard());
+}
+
+/* The server's signing root: a lawyer or an authority compares this fingerprint with the
+   packet's certs/ca.pem, so the borrower can read it out or send it along with the packet. */
+function verifyCard() {
+  const value = h('p', null, t('settings.fingerprint_loading'));
+  api.getSaved('/api/verify/ca/').then(({ data }) => {
+    clear(value);
+    if (!data.fingerprint_sha256) { value.append(t('settings.fingerprint_none')); return; }
+    value.append(h('code', { class: 'fingerprint' }, data.fingerprint_sha256));
+  }).catch(() => { clear(value).append(t('settings.fingerprint_offline')); });
+  return h('section', { class: 'card verify' },
+    h('h2', null, t('settings.verify')),
+    h('p', { class: 'hint' }, t('settings.verify_hint')),
+    h('p', null, t('settings.fingerprint')), value,
+    h('p', null, link('/verify/', t('settings.verify_link'))));
 }
 
 export async function queueView(main, _params, ctx) {

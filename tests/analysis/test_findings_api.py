@@ -132,3 +132,45 @@ def test_it_publishes_the_rule_sets_for_review(api):
     assert {"CN-T", "CN-F1", "CN-F2", "CN-3P", "CN-H", "CN-I"} <= set(cn_rules)
     assert cn_rules["CN-F1"]["threshold"] == {"more_than": 3}
     assert "逾期" in rulesets["cn"]["keywords"]["collection"]
+
+
+def test_each_finding_lists_the_events_behind_it_with_their_source_and_a_count_per_day(api, case):
+    nights = [_at(day, 23, minute) for day in (1, 2, 3) for minute in range(0, 60, 2)][:70]  # 30 + 30 + 10
+    export = calls_xml(*(call(moment, 3, COLLECTOR, 0) for moment in nights),
+                       call(_at(2, 12, 0), 1, COLLECTOR, 30))  # a daytime call is not a night call
+    _, job = import_export(api, case, export, name="calls-20260504.xml")
+    _post(api, f"/api/cases/{case.id}/labels/", {"number": COLLECTOR, "role": "collector", "name": "催收 王某"})
+    night = _rules(api, case)["CN-T"]
+    support = night["support"]
+    assert support["total"] == night["count"] == 70
+    assert support["per_day"] == [{"day": "2026-05-01", "count": 30}, {"day": "2026-05-02", "count": 30},
+                                  {"day": "2026-05-03", "count": 10}]
+    shown = support["events"]
+    assert len(shown) == 50  # the first 50, in time order
+    assert [e["at"] for e in shown] == sorted(e["at"] for e in shown)
+    first = shown[0]
+    assert (first["direction"], first["number"], first["role"], first["label_name"]) == (
+        "missed", COLLECTOR, "collector", "催收 王某")
+    assert first["source"] == {"item": job["export_item"], "name": "calls-20260504.xml", "position": "line 5, <call> 1"}
+
+
+def test_the_timeline_opens_onto_a_findings_events(api, case):
+    export = calls_xml(call(_at(1, 23, 0), 3, COLLECTOR, 0), call(_at(1, 23, 30), 3, COLLECTOR, 0),
+                       call(_at(2, 12, 0), 1, COLLECTOR, 30))
+    import_export(api, case, export, name="calls.xml")
+    _post(api, f"/api/cases/{case.id}/labels/", {"number": COLLECTOR, "role": "collector"})
+    night = api.get(f"/api/cases/{case.id}/timeline/?finding=CN-T").json()
+    assert night["count"] == 2
+    assert [entry["at"] for entry in night["results"]] == ["2026-05-01T15:00:00Z", "2026-05-01T15:30:00Z"]
+    everything = api.get(f"/api/cases/{case.id}/timeline/").json()
+    assert everything["count"] == 3
+    unknown = api.get(f"/api/cases/{case.id}/timeline/?finding=CN-NOPE")
+    assert unknown.status_code == 400 and unknown.json()["error"] == "bad_filter"
+
+
+def test_it_recomputes_the_findings_when_the_rule_set_changes(api, case):
+    import_export(api, case, calls_xml(call(_at(1, 23), 3, COLLECTOR, 0)), name="calls.xml")
+    _post(api, f"/api/cases/{case.id}/labels/", {"number": COLLECTOR, "role": "collector"})
+    Analysis.objects.filter(case=case).update(ruleset_version="2026.11.1", findings=[])  # made by the old rules
+    assert "CN-T" in _rules(api, case)
+    assert Analysis.objects.get(case=case).ruleset_version == "2026.12.1"

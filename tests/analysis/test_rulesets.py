@@ -1,6 +1,7 @@
 """The rule files load, carry what a report must cite, and broken ones fail loudly."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_it_rejects_a_missing_threshold(tmp_path):
 
 def test_it_rejects_a_missing_citation_or_translation(tmp_path):
     with pytest.raises(RulesetError, match="rule CN-P: citation is missing"):
-        broken(tmp_path, 'citation = "《民法典》第一千零三十三条第（一）项"', "")
+        broken(tmp_path, 'citation = "《民法典》第一千零三十三条第（一）项（参见第一千零三十二条）', '# "')
     with pytest.raises(RulesetError, match="rule CN-T: title: en is missing"):
         broken(tmp_path, ', en = "Collection at night (22:00–08:00)" }', " }")
 
@@ -128,3 +129,35 @@ def test_it_rejects_an_unknown_jurisdiction_and_unreadable_files(tmp_path):
     bad.write_text("ruleset = ", encoding="utf-8")
     with pytest.raises(RulesetError, match="bad.toml"):
         load_ruleset_file(bad)
+
+
+def test_it_states_each_rule_for_letters_with_confirmed_citations_only():
+    for ruleset in all_rulesets():
+        assert ruleset.unconfirmed and ruleset.unconfirmed["zh-Hans"] and ruleset.unconfirmed["en"], ruleset.id
+        for rule in ruleset.rules:
+            assert rule.letter and rule.letter.basis, rule.id
+            for text in [rule.letter.fact, rule.letter.ask, *(b.text for b in rule.letter.basis)]:
+                assert not re.search(r"未确认|unconfirmed|believed|\(\d{4}\)$", text), (rule.id, text)
+    cn = load_ruleset("CN")
+    assert "（条号未确认）" not in " ".join(rule.citation for rule in cn.rules)
+    assert all("GB/T 45251—2025" in cn.rule(i).citation for i in ("CN-T", "CN-F1", "CN-3P"))
+    assert "第五十条第一款第（五）项" in cn.rule("CN-H").citation
+    # The CBA guideline and the standard give no article numbers: letters name them without one.
+    assert not any(re.search(r"指引（试行）》.*第.+条|风控指引》.*第.+条", b.text) for r in cn.rules for b in r.letter.basis)
+
+
+def test_it_cites_the_public_security_law_text_in_force_when_it_happened():
+    (new, old) = load_ruleset("CN").rule("CN-H").letter.basis
+    assert new.applies(date(2026, 1, 1), date(2026, 3, 1)) and not old.applies(date(2026, 1, 1), date(2026, 3, 1))
+    assert old.applies(date(2025, 12, 1), date(2025, 12, 31)) and not new.applies(date(2025, 12, 1), date(2025, 12, 31))
+    assert new.applies(date(2025, 12, 1), date(2026, 1, 5)) and old.applies(date(2025, 12, 1), date(2026, 1, 5))
+
+
+def test_it_rejects_a_letter_placeholder_it_cannot_fill(tmp_path):
+    with pytest.raises(RulesetError, match=r"rule CN-T: letter: fact uses unknown placeholder\(s\) \['nights'\]"):
+        broken(tmp_path, "联系本人 {count} 次，涉及 {days} 天", "联系本人 {nights} 次")
+
+
+def test_it_rejects_a_basis_whose_dates_are_not_dates(tmp_path):
+    with pytest.raises(RulesetError, match="rule CN-H: letter: basis: from and until must be TOML dates"):
+        broken(tmp_path, "from = 2026-01-01 }", 'from = "2026" }')

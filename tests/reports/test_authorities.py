@@ -51,11 +51,10 @@ def test_it_prefills_the_12378_complaint(api, harassed, tmp_path):
     packet = _packet(api, harassed, tmp_path, authority="cn-12378", borrower_name="张某")
     letter = packet.read("complaint/cn-12378.txt").decode()
     assert "国家金融监督管理总局" in letter and "投诉人：张某" in letter
-    assert "被投诉机构（放贷机构，以借款合同为准）：某某小额贷款有限公司" in letter
-    assert "停止在每日 22:00 至次日 08:00 催收" in letter and "CN-T" in letter
+    assert "被投诉机构（放贷机构）：某某小额贷款有限公司" in letter
+    assert "停止在每日 22:00 至次日 08:00 催收" in letter and "CN-T" not in letter
     assert "工单号：________________" in letter  # complain to the institution first
-    for exhibit in re.findall(r"E-\d{3}", letter):
-        assert exhibit in letter
+    assert {"E-001", "E-002", "E-003", "E-004"} <= set(re.findall(r"E-\d{3}", letter))
     assert "SHA-256" in letter and "complaint/cn-12378.txt" in packet.read("SHA256SUMS").decode()
 
 
@@ -79,8 +78,8 @@ def test_a_working_copy_shrinks_until_it_fits(tmp_path):
 
 def test_it_lists_each_number_for_12321_with_seconds_and_verbatim_text(api, harassed, tmp_path):
     form = _packet(api, harassed, tmp_path, authority="cn-12321").read("complaint/cn-12321.txt").decode()
-    assert "被举报号码：+8613800138000（共 9 次）" in form
-    assert "2026-05-01 23:03:07 +08:00  来电 missed  时长 0 秒" in form
+    assert "被举报号码：+8613800138000（来电 8 次，短信 1 条）" in form
+    assert "2026-05-01 23:03:07  未接来电  时长 0 秒" in form
     assert "短信：不还钱就联系你的家人和单位，让你坐牢" in form
 
 
@@ -95,8 +94,9 @@ def test_it_writes_a_cfpb_narrative_without_identifiers(api, borrower, tmp_path)
     assert len(narrative) <= 4000
     assert "Jane Roe" not in narrative and "wang" not in narrative
     assert not re.search(r"\d{3}[\s.-]?\d{3}[\s.-]?\d{4}", narrative)
-    assert "US-F1" in packet.read("complaint/us-cfpb-violations.tsv").decode()
-    assert "inconvenient time" in narrative.lower() or "US-T" in packet.read("complaint/us-cfpb-violations.tsv").decode()
+    table = packet.read("complaint/us-cfpb-violations.tsv").decode()
+    assert "US-F1" not in table and "called me more than 7 times within 7 days" in table
+    assert "before 8 a.m. or after 9 p.m." in narrative
 
 
 def test_it_asks_which_authority(api, case):

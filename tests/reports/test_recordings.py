@@ -61,14 +61,14 @@ def test_the_call_log_marks_the_call_with_its_recordings_exhibit(api, case, reco
 
     text = _report_text(packet, tmp_path)
 
-    marked = [line for line in text.splitlines() if f"录音 {exhibit}" in line]
+    marked = [line for line in text.splitlines() if f"录音 {exhibit}" in line and "呼入" in line]  # not the custody log
     assert len(marked) == 1, text
     assert "2024-06-15 22:44:52" in marked[0] and "1:35" in marked[0]  # on the call's own row
     flat = re.sub(r"\s+", "", text)
     cells = re.sub(r"\s+", "", _report_text(packet, tmp_path, layout=False))
-    assert "所录通话：2024-06-1522:44:52，号码+8613800138000" in cells  # the recording's exhibit entry
+    assert "对应2024-06-1522:44:52+8613800138000的来电" in cells  # the recording's exhibit entry
     assert "录音文件名" in flat  # where its time came from
-    assert "通话与录音关联" in flat  # the custody log, in words
+    assert "与2024-06-1522:44:52号码+8613800138000的通话关联" in cells  # the custody log, in words
 
 
 def test_the_english_report_says_recording_and_the_csv_names_the_exhibit(api, case, recorded_call, tmp_path):
@@ -77,7 +77,7 @@ def test_the_english_report_says_recording_and_the_csv_names_the_exhibit(api, ca
 
     text = _report_text(packet, tmp_path)
 
-    marked = [line for line in text.splitlines() if f"recording {exhibit}" in line]
+    marked = [line for line in text.splitlines() if f"recording {exhibit}" in line and "incoming" in line]
     assert len(marked) == 1 and "2024-06-15 22:44:52" in marked[0], text
     assert "from the recorder's file name" in re.sub(r"\s+", " ", text)
     with zipfile.ZipFile(packet) as archive:

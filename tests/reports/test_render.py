@@ -120,8 +120,10 @@ def make_content(folder: Path, language: str = "zh-Hans", calls: int = 300, mess
         "Industry limits are not crimes by themselves.",
         ruleset="cn 2026.11.1", exhibits=make_exhibits(folder), calls=sorted(call_rows, key=lambda r: r.at),
         messages=sorted(message_rows, key=lambda r: r.at),
-        custody=[CustodyRow(at=START + timedelta(days=d), action="item.received", actor="张某",
-                            details=f"E-00{d + 1} 上传", event_hash=hashlib.sha256(bytes([d])).hexdigest()) for d in range(5)],
+        custody=[CustodyRow(at=START + timedelta(days=d), action="evidence.received", actor="张某", actor_role="borrower",
+                            details={"size": 1000 + d}, sha256=hashlib.sha256(bytes([d, d])).hexdigest(),
+                            exhibit=f"E-00{d + 1}", exhibit_kind="screenshot", about_item=True,
+                            event_hash=hashlib.sha256(bytes([d])).hexdigest()) for d in range(5)],
         certification="本人 ________ 声明：以上证据均为本人手机中的原始记录。\n\n签名：________    日期：________",
         how_to_verify="1. 计算每个文件的 SHA-256。\n2. 与证据目录中的值核对。",
     )
@@ -166,6 +168,13 @@ def test_it_prints_the_chinese_headings_and_every_hash_in_full(zh_report):
     for e in content.exhibits:
         assert flat.count(e.sha256) >= 2, e.number  # in the list and with the exhibit itself
     assert "________" in text and content.findings_note[:20] in flat
+
+
+def test_it_says_how_far_the_citations_were_checked_once_in_the_method_section(zh_report):
+    flat = re.sub(r"\s+", "", pdftotext(zh_report[1]))
+    assert "方法说明" in flat and "依据可靠程度" not in flat and "S：仅有二手来源" not in flat
+    assert "“威胁恐吓”所引条文已核对原文；“夜间催收”所引依据仅据可靠的二手来源核实" in flat
+    assert "未能找到载明其条款号的文本" in flat  # the rule set's unconfirmed parts, said once
 
 
 def test_it_puts_page_n_of_m_and_the_set_hash_on_every_page(zh_report):

@@ -48,7 +48,7 @@ def test_it_labels_authority_and_channel_in_the_callers_language(api, bundle):
 
 
 def test_it_lists_every_submission_of_the_case_across_bundles(api, case, bundle):
-    second = make_bundle(api, case, authority="us-cfpb")
+    second = make_bundle(api, case, authority="cn-police")
     record(api, bundle, submitted_at="2026-11-01T09:00:00+08:00")
     record(api, second, authority="cn-nifa", channel="online_portal", submitted_at="2026-11-02T09:00:00+08:00")
 
