@@ -15,7 +15,7 @@ from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.reports.models import Authority, Bundle, BundleStatus, Purpose
-from evidence.reports.services import bundle_files, bundle_request, error_text
+from evidence.reports.services import bundle_files, bundle_request, download_name, error_text
 from evidence.reports.verify import verify_packet
 from evidence.storage.backends import get_storage
 from evidence.storage.uploads import StreamingUploadMixin
@@ -59,6 +59,14 @@ class BundleOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     report_url = serializers.SerializerMethodField()
     packet_url = serializers.SerializerMethodField()
+    report_name = serializers.SerializerMethodField(help_text="the file name the report downloads as")
+    packet_name = serializers.SerializerMethodField(help_text="'证据包-<case>-<bundle short id>-<local date>.zip'")
+
+    def get_report_name(self, bundle) -> str:
+        return download_name(bundle, "report.pdf")
+
+    def get_packet_name(self, bundle) -> str:
+        return download_name(bundle, "packet.zip")
 
     def get_error(self, bundle) -> str | None:
         return error_text(bundle.error) or None
@@ -120,7 +128,8 @@ class _BundleFileApi(APIView):
         name = bundle_files(bundle)[self.file_name]
         custody_record(action="bundle.downloaded", request=request, case_id=bundle.case_id,
                        sha256=name.split("/")[1].split(".")[0], details={"bundle": str(bundle.id), "file": self.file_name})
-        response = FileResponse(get_storage().open_derived(name), as_attachment=True, filename=self.file_name,
+        response = FileResponse(get_storage().open_derived(name), as_attachment=True,
+                                filename=download_name(bundle, self.file_name),
                                 content_type=self.content_type)
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, no-transform"

@@ -13,15 +13,17 @@ from PIL import Image
 
 from evidence.analysis.services import analysis_current
 from evidence.analysis.support import findings_with_support
-from evidence.cases.models import Case, Role
+from evidence.cases.models import Case
 from evidence.custody.models import CustodyEvent
 from evidence.custody.selectors import custody_for_case
 from evidence.custody.services import event_content
 from evidence.events.models import Event, EventKind
 from evidence.intake.models import EvidenceItem, Kind
-from evidence.reports import sections, texts
+from evidence.reports import sections, texts, wording
 from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
+from evidence.reports.labels import labels_for
 from evidence.reports.models import Authority, Bundle
+from evidence.reports.wording import call_length
 from evidence.storage.backends import get_storage
 
 EMBEDDABLE = ("image/png", "image/jpeg")
@@ -62,7 +64,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[C
         recorded = recorded_calls(case, items)
         analysis = analysis_current(case)
         calls, messages = timeline_rows(case, numbers)
-        times = [row.at for row in calls + messages] + [item.occurred_at or item.received_at for item in items]
+        times = period_times(calls + messages, items)
         limit = settings.REPORT_TABLE_ROWS
         calls_note, messages_note = _table_note(len(calls), limit, "calls.csv"), _table_note(len(messages), limit,
                                                                                              "messages.csv")
@@ -173,9 +175,19 @@ def _export_counts(item: EvidenceItem) -> dict:
     return {row["kind"]: row["n"] for row in rows}
 
 
+def period_times(rows: list[TimelineRow], items: list[EvidenceItem]) -> list[datetime]:
+    """When what the report shows happened: its calls and messages, and each file's own time (a
+    screenshot's, a recording's). An export's upload is not part of the harassment; receipt times
+    count only when nothing else dates the case."""
+    times = [row.at for row in rows] + [item.occurred_at for item in items
+                                        if item.occurred_at and item.kind != Kind.EXPORT]
+    return times or [item.received_at for item in items]
+
+
 def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[TimelineRow]]:
     """Every call and message of the case, with the borrower's labels, in time order."""
     labels = {label.number: label for label in case.number_labels.all()}
+    words = labels_for(translation.get_language() or "en")
     calls, messages = [], []
     events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(
         "occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
@@ -186,20 +198,17 @@ def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[Ti
         label = labels.get(number)
         row = TimelineRow(
             at=at, kind=kind, channel=channel, direction=direction, number=number,
-            label=(f"{Role(label.role).label} {label.name}".strip() if label else ""),
-            detail=(_duration(duration) if kind == EventKind.CALL else body) + (f" ({note})" if note else ""),
-            source=(f"{numbers.get(source_item, '')} {position}".strip() if source_item else _("entered by hand")),
+            label=(f"{words['roles'].get(label.role, label.role)} {label.name}".strip() if label else ""),
+            detail=(call_length(direction, duration, words) if kind == EventKind.CALL else body)
+            + (f" ({note})" if note else ""),
+            source=(wording.source_words(numbers.get(source_item, ""), position, words) if source_item
+                    else words["entered_by_hand"]),
             # Only a recording this report holds: the mark must point at an exhibit in it.
             recording=numbers.get(recording, "") if recording else "",
             id=str(event_id),
         )
         (calls if kind == EventKind.CALL else messages).append(row)
     return calls, messages
-
-
-def _duration(seconds: int | None) -> str:
-    seconds = seconds or 0
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def custody_events(case: Case, bundle: Bundle | None = None) -> list[CustodyEvent]:

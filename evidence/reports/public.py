@@ -251,6 +251,7 @@ def check_label(check: verify.Check) -> str:
         "manifest": _("manifest.json can be read"),
         "items": _("Every item in manifest.json is in the packet with its SHA-256"),
         "evidence_set": _("evidence_set_sha256 in manifest.json matches the items"),
+        "custody": _("Every event of the custody log (custody.jsonl) matches its hash and the event before it"),
     }
     label = labels.get(check.key)
     return label % {"name": check.subject} if label and "%(name)s" in label else (label or check.name)
@@ -267,6 +268,7 @@ def failure_text(check: verify.Check) -> str:
                      "compare its fingerprint with the one that server publishes."),
         "items": _("These exhibits are missing or changed: %(names)s") % {"names": check.detail},
         "timestamp": _("The timestamp does not match SHA256SUMS or its authority's certificate."),
+        "custody": _("The custody log was changed after the server wrote it: %(detail)s") % {"detail": check.detail},
     }
     return texts.get(check.key, "")
 

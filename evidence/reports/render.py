@@ -31,6 +31,7 @@ from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionR
 from .images import install_png_passthrough, place, title_lines
 from .labels import LABELS, labels_for, normalise
 from .method import method_paragraphs
+from .wording import call_length, duration
 
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a
 # truncated picture through the upload checks in the same worker. Our pictures were checked
@@ -230,17 +231,18 @@ def _finding_events(f: FindingRow, labels: dict, clock: Clock, exhibits: dict, p
         number = exhibits.get(e["source"]["item"] or "", "")
         if number and number not in used:
             used.append(number)
-        source = f'{number} {e["source"]["position"]}'.strip() if e["source"]["item"] else labels["entered_by_hand"]
+        source = wording.source_words(number, e["source"]["position"], labels) if e["source"]["item"] else labels["entered_by_hand"]
         directions = labels["message_directions"] if e["kind"] == "message" else {}
         direction = directions.get(e["direction"]) or labels["directions"].get(e["direction"], e["direction"])
         who = labels["roles"].get(e["role"], e["role"]) if e["role"] else ""
-        detail = e["excerpt"] if e["kind"] == "message" else duration(e["duration_s"] or 0)
+        detail = e["excerpt"] if e["kind"] == "message" else call_length(e["direction"], e["duration_s"], labels)
         rows.append((clock.time(datetime.fromisoformat(e["at"])), direction, e["number"] or labels["hidden_number"],
                      f'{who} {e["label_name"]}'.strip(), detail, source))
     table = log_table([labels[k] for k in ("time", "direction", "number", "label", "excerpt", "source")], rows,
                       flexible={3: 12, 4: None})
     table["rows"] = [{"href": f"#{event_anchor(e['id'])}" if e["id"] in printed else "", "text": text}
                      for e, text in zip(events, table["rows"], strict=True)]
+    used.sort()
     total = f.support.get("total", 0)
     intro = labels["finding_events_all" if total <= len(events) else "finding_events"]
     return {
@@ -601,11 +603,3 @@ def human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
-
-
-def duration(seconds: float) -> str:
-    """125.4 -> '2:05'; 3725 -> '1:02:05'."""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

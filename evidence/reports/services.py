@@ -2,8 +2,10 @@
 
 import hashlib
 import logging
+import re
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError, transaction
@@ -243,3 +245,19 @@ def _fail(bundle: Bundle, attempt: int, error: dict) -> None:
 def bundle_files(bundle: Bundle) -> dict:
     """Derived names of the finished bundle's files."""
     return {"report.pdf": f"reports/{bundle.report_sha256}.pdf", "packet.zip": f"packets/{bundle.packet_sha256}.zip"}
+
+
+DOWNLOAD_WORDS = {"zh-Hans": {"report.pdf": "报告", "packet.zip": "证据包"},
+                  "en": {"report.pdf": "report", "packet.zip": "evidence-packet"}}
+UNSAFE_IN_NAME = re.compile(r"[^\w\u3400-\u9fff]+")  # anything but letters, digits, _ and Chinese: one '-'
+
+
+def download_name(bundle: Bundle, file: str) -> str:
+    """'证据包-某某贷-1a2b3c4d-2026-12-02.zip': what a downloaded file is called, so that a lawyer with ten
+    packets knows whose is which: the case's title, the bundle's short id and its local date, in
+    the bundle's language."""
+    words = DOWNLOAD_WORDS["en" if bundle.language == "en" else "zh-Hans"]
+    title = UNSAFE_IN_NAME.sub("-", bundle.case.title).strip("-_")[:40].strip("-_") or "case"
+    day = bundle.created_at.astimezone(ZoneInfo(bundle.case.timezone)).date().isoformat()
+    stem, _dot, extension = file.rpartition(".")
+    return f"{words.get(file, stem)}-{title}-{str(bundle.id)[:8]}-{day}.{extension}"

@@ -1,10 +1,13 @@
 """The report's and the packet's fixed wording, in the bundle's language."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evidence.intake.models import EvidenceItem, Kind
+from evidence.reports.labels import labels_for
 from evidence.reports.models import Authority, Bundle, Purpose
+from evidence.reports.wording import position_words
 
 
 def report_title(bundle: Bundle) -> str:
@@ -17,7 +20,8 @@ def report_title(bundle: Bundle) -> str:
 def exhibit_source(item: EvidenceItem, numbers: dict) -> str:
     if item.imported_from_id:
         return _("Picture in a message, exhibit %(number)s, %(position)s") % {
-            "number": numbers.get(item.imported_from_id, "?"), "position": item.source_position}
+            "number": numbers.get(item.imported_from_id, "?"),
+            "position": position_words(item.source_position, labels_for(get_language() or "en"))}
     if item.kind == Kind.EXPORT:
         return _("Phone export (%(what)s), uploaded by the borrower") % {"what": item.note or item.mime}
     if item.provided_by:

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 
 from evidence.reports.assemble import evidence_set_sha256
-from evidence.reports.packet import MANIFEST_NAME, README_NAME, REPORT_NAME, SUMS_NAME
+from evidence.reports.packet import CUSTODY_NAME, MANIFEST_NAME, README_NAME, REPORT_NAME, SUMS_NAME
 from evidence.storage.backends import CHUNK
 
 UNLISTED = (SUMS_NAME, f"{SUMS_NAME}.sig", f"{SUMS_NAME}.tsr")
@@ -97,6 +97,8 @@ def verify_packet(path: Path, trusted_ca_pem: bytes | None = None, *, limits: Li
             tsa_ca = read_small(archive, names["certs/tsa-ca.pem"]) if "certs/tsa-ca.pem" in names else None
             checks.append(_pdf_check(archive, ca_pem, tsa_ca, workdir))
             checks += _manifest_checks(archive, names, listed)
+            if CUSTODY_NAME in names:
+                checks.append(_custody_check(read_small(archive, names[CUSTODY_NAME])))
         except PacketRefused as refused:
             checks.append(refused.check)
     return checks
@@ -291,6 +293,29 @@ def _manifest_checks(archive, names: dict, listed: dict) -> list[Check]:
     checks.append(Check("evidence_set_sha256 matches the items", ok, "" if ok else f"recomputed {expected}",
                         key="evidence_set"))
     return checks
+
+
+def _custody_check(data: bytes) -> Check:
+    """Each custody event's hash covers what the line says, and an event that follows another in the
+    server's chain (seq + 1) names that event's hash as its prev: the log was not edited after export."""
+    name = "custody.jsonl: every event matches its hash and the one before it"
+    previous = None
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            event = json.loads(line)
+            stated = event.pop("hash")
+            seq = event["seq"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return Check(name, False, f"line {number} is not a custody event", key="custody", subject=CUSTODY_NAME)
+        canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if hashlib.sha256(canonical.encode()).hexdigest() != stated:
+            return Check(name, False, f"line {number} (event {seq}) does not match its hash", key="custody",
+                         subject=CUSTODY_NAME)
+        if previous and isinstance(seq, int) and seq == previous[0] + 1 and event.get("prev") != previous[1]:
+            return Check(name, False, f"line {number} (event {seq}) does not follow event {previous[0]}",
+                         key="custody", subject=CUSTODY_NAME)
+        previous = (seq, stated) if isinstance(seq, int) else None
+    return Check(name, True, "", key="custody", subject=CUSTODY_NAME)
 
 
 def parse_manifest(data: bytes) -> dict:

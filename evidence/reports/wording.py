@@ -6,6 +6,8 @@ The wording itself is in labels.py (per language); this module only picks a phra
 import re
 from datetime import datetime
 
+from evidence.events.models import UNANSWERED
+
 from .content import CustodyRow, Exhibit
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -18,6 +20,29 @@ class _Blank(dict):
 
     def __missing__(self, key):
         return "—"
+
+
+POSITION = re.compile(r"line (\d+)(?:, <\w+> \d+)?(?:, part (\d+))?")
+
+
+def position_words(position: str, labels: dict) -> str:
+    """'line 12, <mms> 3, part 2' -> '第 12 行，附件 2': where in an export a record is, as a reader finds it.
+
+    A text editor's line number is enough to find a record (SMS Backup & Restore writes one per
+    line); the record's ordinal stays in the packet's CSV. A position in another shape is kept.
+    """
+    found = POSITION.fullmatch(position or "")
+    if not found:
+        return position
+    line, part = found.groups()
+    return labels["position_line"].format(line=line) + (labels["position_part"].format(part=part) if part else "")
+
+
+def source_words(exhibit: str, position: str, labels: dict) -> str:
+    """'E-003 第 5 行': an event's exhibit and where in it; 'entered by hand' for an event typed in."""
+    if not exhibit and not position:
+        return labels["entered_by_hand"]
+    return f"{exhibit} {position_words(position, labels)}".strip()
 
 
 def custody_sentence(row: CustodyRow, labels: dict, clock) -> str:
@@ -80,6 +105,8 @@ def _value(key: str, value, labels: dict, clock) -> str:
             return clock.time(datetime.fromisoformat(text))
         except ValueError:
             return text
+    if key == "position":
+        return position_words(text, labels)
     words = {
         "role": labels["roles"], "relation": labels["roles"], "authority": labels["authority_names"],
         "channel": labels["submission_channels"], "status": labels["submission_statuses"],
@@ -132,3 +159,18 @@ def exhibit_summary(e: Exhibit, labels: dict, clock, length: str) -> str:
     if e.note:
         parts.append(labels["summary_note"].format(note=e.note))
     return labels["summary_sep"].join(parts)
+
+
+def call_length(direction: str, seconds: int | None, labels: dict) -> str:
+    """A call's duration; "—" for a call nobody answered (a missed call has no length, not 0:00)."""
+    if direction in UNANSWERED and not seconds:
+        return labels["no_duration"]
+    return duration(seconds or 0)
+
+
+def duration(seconds: float) -> str:
+    """125.4 -> '2:05'; 3725 -> '1:02:05'."""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -22,7 +22,7 @@ from evidence.intake.api import UploadForm, UploadInput
 from evidence.intake.models import EvidenceItem
 from evidence.intake.services import evidence_ingest
 from evidence.reports.models import Bundle
-from evidence.reports.services import bundle_files
+from evidence.reports.services import bundle_files, download_name
 from evidence.sharing import selectors, services
 from evidence.sharing.models import Access, Invitee
 from evidence.storage.backends import get_storage
@@ -296,7 +296,7 @@ class SharedDetailApi(APIView):
 
 def _bundle_file(share, name: str, inline: bool) -> FileResponse:
     response = FileResponse(get_storage().open_derived(bundle_files(share.bundle)[name]), as_attachment=not inline,
-                            filename=name, content_type="application/pdf" if name.endswith(".pdf") else "application/zip")
+                            filename=download_name(share.bundle, name), content_type="application/pdf" if name.endswith(".pdf") else "application/zip")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -14,6 +14,8 @@ from evidence.analysis.support import findings_with_support
 from evidence.common.errors import EvidenceError
 from evidence.events.models import Direction, MessageStatus
 from evidence.intake.models import Kind
+from evidence.reports.labels import labels_for
+from evidence.reports.wording import position_words
 from evidence.sharing import api, selectors, services
 from evidence.sharing.models import Access
 
@@ -63,11 +65,13 @@ def shared_page(request, share_id):
     recordings = {item.id: item for item in exhibits if item.kind == Kind.RECORDING}
     recorded = {call.recording_id: call for call in selectors.shared_events(share).filter(
         recording_id__in=list(recordings))}
+    words = labels_for(get_language() or "en")
     findings = [
         {"rule": f["rule"], "title": _in_language(f["title"]), "summary": _in_language(f["summary"]),
          "count": f["count"], "first_at": _when(f["first_at"]), "last_at": _when(f["last_at"]), "citation": f["citation"],
          "total": f["support"]["total"], "per_day": f["support"]["per_day"],
-         "events": [{**e, "at": _when(e["at"]), "direction_label": _direction(e)} for e in f["support"]["events"]]}
+         "events": [{**e, "at": _when(e["at"]), "direction_label": _direction(e),
+                     "where": position_words(e["source"]["position"], words)} for e in f["support"]["events"]]}
         for f in findings_with_support(share.case, share.bundle.findings)
     ]
     return render(request, "sharing/shared_page.html", {

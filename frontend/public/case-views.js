@@ -731,8 +731,8 @@ export async function bundleView(main, [id, bundleId], ctx) {
   };
   after.append(
     h('section', { class: 'card' }, h('h2', null, t('bundle.files')),
-      h('p', null, button(t('bundle.report'), download(bundle.report_url, `report-${fileDate()}.pdf`), 'primary')),
-      h('p', null, button(t('bundle.packet'), download(bundle.packet_url, `packet-${fileDate()}.zip`))),
+      h('p', null, button(t('bundle.report'), download(bundle.report_url, bundle.report_name || `report-${fileDate()}.pdf`), 'primary')),
+      h('p', null, button(t('bundle.packet'), download(bundle.packet_url, bundle.packet_name || `packet-${fileDate()}.zip`))),
       dl,
       h('dl', { class: 'hashes' },
         h('dt', null, t('bundle.set_hash')), h('dd', null, h('code', null, bundle.evidence_set_sha256)),

@@ -1,6 +1,7 @@
 """Bundles end to end: a realistic case becomes a signed, timestamped packet checked with real tools."""
 
 import json
+import re
 import subprocess
 import zipfile
 from datetime import datetime
@@ -167,3 +168,25 @@ def test_it_hides_bundles_from_everyone_else(api, case, evidence, other_borrower
         for path in ("", "report.pdf", "packet.zip"):
             assert client.get(f"/api/bundles/{bundle['id']}/{path}").status_code == 404
         assert client.post(f"/api/cases/{case.id}/bundles/", {"purpose": "self"}, format="json").status_code == 404
+
+
+def test_downloads_are_named_after_the_case_bundle_and_day(api, case, evidence):
+    bundle = _bundle(api, case)
+    short, day = bundle["id"][:8], datetime.fromisoformat(bundle["created_at"]).astimezone(SHANGHAI).date()
+    assert bundle["packet_name"] == f"证据包-某某贷-催收-{short}-{day}.zip"
+    assert bundle["report_name"] == f"报告-某某贷-催收-{short}-{day}.pdf"
+    response = api.get(bundle["packet_url"])
+    # RFC 6266: a browser saves it under the Chinese name; older clients get the ASCII fallback
+    assert "filename*=utf-8''%E8%AF%81%E6%8D%AE%E5%8C%85-" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(f"-{short}-{day}.zip")
+
+    english = _bundle(api, case, language="en")
+    assert english["packet_name"] == f"evidence-packet-某某贷-催收-{english['id'][:8]}-{day}.zip"
+
+
+def test_the_report_period_runs_over_what_happened_not_the_upload(api, case, evidence, tmp_path):
+    bundle = _bundle(api, case)
+    text = _run("pdftotext", "-layout", str(_download(api, bundle["report_url"], tmp_path / "r.pdf")), "-").stdout
+    cover = text[:text.index("\f")]
+    # The calls, messages and the photo are of 2026-05-01…03; the exports were uploaded today.
+    assert re.search(r"期间\s+2026-05-01 — 2026-05-03", cover), cover

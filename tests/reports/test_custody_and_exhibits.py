@@ -154,6 +154,23 @@ def test_it_ships_the_custody_log_as_json_lines_whose_hashes_recompute(api, case
     assert manifest["custody"] == {"path": "custody.jsonl", "events": len(lines), "rule": manifest["custody"]["rule"]}
     code, output = run_command("verify_packet", capsys, str(packet))
     assert code == 0, output
+    assert "OK   custody.jsonl: every event matches its hash" in output
+
+    # Someone rewrites an event ("uploaded" becomes "deleted") and lists the new file's hash: the
+    # event's own hash no longer covers it, and verify_packet names the line.
+    forged_lines = lines[:]
+    forged_lines[1] = forged_lines[1].replace('"evidence.received"', '"evidence.deleted"')
+    forged = "\n".join(forged_lines).encode() + b"\n"
+    tampered = tmp_path / "forged.zip"
+    with zipfile.ZipFile(packet) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = forged if info.filename == "custody.jsonl" else source.read(info)
+            if info.filename == "SHA256SUMS":
+                data = data.replace(listed.encode(), hashlib.sha256(forged).hexdigest().encode())
+            target.writestr(info, data)
+    code, output = run_command("verify_packet", capsys, str(tampered))
+    assert code == 1
+    assert f"FAIL custody.jsonl: every event matches its hash and the one before it: line 2 (event {events[1]['seq']})" in output
 
 
 def test_it_prints_the_custody_log_and_the_exhibits_in_words(api, case, no_tsa, tmp_path):

@@ -1,5 +1,6 @@
 """In the report, every finding lists the events behind it and links to their rows and exhibits."""
 
+import re
 import subprocess
 import zipfile
 from datetime import datetime
@@ -42,8 +43,11 @@ def test_a_finding_lists_its_first_events_with_exhibit_and_line_and_a_count_per_
     night = text[text.index("夜间催收"):]
     assert "共 70 条，下表列出前 50 条" in night
     assert "2026-11-02：10 次 · 2026-11-03：10 次" in night
-    assert "2026-11-02 23:00:00" in night and "E-001 line 5, <call> 1" in night
-    assert "催收 王某" in night
+    assert "2026-11-02 23:00:00" in night and "E-001 第 5 行" in night  # where in the export, as a reader finds it
+    # a missed call has no length ("—", not "0:00"); the record's place reads as a line of the export
+    assert re.search(r"未接\s+\+8617100001234\s+催收方 王某\s+—\s+E-001 第 5 行\n", night)
+    assert "<call>" not in text
+    assert "催收方 王某" in night
 
 
 def test_the_findings_rows_link_to_the_log_rows_and_the_exhibit(api, case, tmp_path):

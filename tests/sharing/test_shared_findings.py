@@ -32,6 +32,6 @@ def test_the_lawyer_sees_each_findings_events_with_their_source(api, case, lawye
     page = browser.get(f"/shared/{share_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The 6 records behind it" in page
     assert "2026-11-02: 6" in page
-    assert "2026-11-02 23:00:00" in page and "(王某)" in page and "line 5, &lt;call&gt; 1" in page
+    assert "2026-11-02 23:00:00" in page and "(王某)" in page and "calls.xml</a> line 5<" in page
     assert f"/shared/{share_id}/exhibits/{job['export_item']}" in page  # the source opens the export itself
     assert ">Missed<" in page
