@@ -10,6 +10,7 @@ from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsA
 from evidence.cases.api import CaseDetailApi, CaseListApi
 from evidence.cases.parties_api import CaseLabelsApi, CaseThirdPartiesApi, LabelDetailApi, ThirdPartyDetailApi
 from evidence.common.health import healthz
+from evidence.common.meta import MetaApi
 from evidence.common.views import LoginView, signed_in
 from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
 from evidence.imports.api import CaseImportsApi, ImportDetailApi, ImportMappingApi
@@ -60,6 +61,7 @@ api = [
     path("api/bundles/<uuid:bundle_id>/packet.zip", BundlePacketApi.as_view(), name="bundle-packet"),
     path("api/packets/verify/", PacketVerifyApi.as_view(), name="packet-verify"),
     path("api/verify/ca/", VerifyCaApi.as_view(), name="verify-ca"),
+    path("api/meta/", MetaApi.as_view(), name="meta"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),

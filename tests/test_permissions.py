@@ -145,6 +145,7 @@ def rows(w) -> list[tuple]:
         ("get", "/api/bundles/{bundle_id}/packet.zip", f"/api/bundles/{bundle}/packet.zip", None, everyone_but(200)),
         ("post", "/api/packets/verify/", "/api/packets/verify/", "packet", signed_in(200)),
         ("get", "/api/verify/ca/", "/api/verify/ca/", None, public(200)),
+        ("get", "/api/meta/", "/api/meta/", None, public(200)),
         ("get", "/api/bundles/{bundle_id}/shares/", f"/api/bundles/{bundle}/shares/", None, everyone_but(200)),
         ("get", "/api/shares/{share_id}/", f"/api/shares/{shares['lawyer_shared']}/", None, everyone_but(200)),
         ("get", "/api/shares/{share_id}/accesses/", f"/api/shares/{shares['lawyer_shared']}/accesses/", None,

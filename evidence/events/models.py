@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evidence.cases.models import Case
 from evidence.common.ids import time_ordered_uuid
@@ -24,6 +25,29 @@ class Direction(models.TextChoices):
 
 
 UNANSWERED = (Direction.MISSED, Direction.REJECTED, Direction.BLOCKED, Direction.VOICEMAIL)
+
+# How an event's direction reads depends on its kind: a call is 呼入/呼出, a message 收到/发出. Every page,
+# the API's meta and the phone app name an event through these two tables (never Direction's own
+# labels, which cover both kinds at once).
+CALL_DIRECTION_LABELS = {
+    Direction.IN: pgettext_lazy("call", "Incoming"),
+    Direction.OUT: pgettext_lazy("call", "Outgoing"),
+    Direction.MISSED: pgettext_lazy("call", "Missed"),
+    Direction.REJECTED: pgettext_lazy("call", "Rejected"),
+    Direction.BLOCKED: pgettext_lazy("call", "Blocked"),
+    Direction.VOICEMAIL: pgettext_lazy("call", "Voicemail"),
+}
+MESSAGE_DIRECTION_LABELS = {
+    Direction.IN: pgettext_lazy("message", "Received"),
+    Direction.OUT: pgettext_lazy("message", "Sent"),
+}
+
+
+def direction_label(kind: str, direction: str) -> str:
+    """'呼出' for an outgoing call, '收到' for a received message: an event's direction in words."""
+    table = MESSAGE_DIRECTION_LABELS if kind == EventKind.MESSAGE else CALL_DIRECTION_LABELS
+    label = table.get(direction)
+    return str(label) if label is not None else direction
 
 
 class Channel(models.TextChoices):
