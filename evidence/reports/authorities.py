@@ -72,7 +72,9 @@ def _numbers_zh(facts: LetterFacts) -> str:
 
 
 def _parties_zh(content: ReportContent) -> str:
-    app = f"通过“{content.lending_app}”App " if content.lending_app else ""
+    name = content.lending_app.strip()
+    # "示例借款 App" already says what it is: no second "App" after its name
+    app = f"通过“{name}”{'' if name.lower().endswith('app') else 'App '}" if name else ""
     text = f"本人{app}向{content.lender or BLANK}借款"
     if content.collection_agency:
         text += f"，由{content.collection_agency}负责催收"

@@ -205,3 +205,14 @@ def test_it_takes_the_generic_authority_everywhere(api, borrower, jurisdiction):
         response = api.post(f"/api/cases/{case.id}/bundles/", {"purpose": "authority", "authority": "generic"},
                             format="json")
     assert response.status_code == 202
+
+
+def test_an_app_named_with_app_is_not_called_app_twice():
+    from types import SimpleNamespace
+
+    from evidence.reports.authorities import _parties_zh
+
+    content = SimpleNamespace(lending_app="示例借款 App", lender="示例小额贷款有限公司", collection_agency="")
+    assert _parties_zh(content) == "本人通过“示例借款 App”向示例小额贷款有限公司借款。"
+    content.lending_app = "某某借"
+    assert _parties_zh(content) == "本人通过“某某借”App 向示例小额贷款有限公司借款。"
