@@ -225,6 +225,8 @@ def refusal_text(check: verify.Check) -> str:
         "unpacked": _("This ZIP would unpack to %(mib)s MiB; this page checks at most %(limit)s MiB. It may be a "
                       "“ZIP bomb”: do not unpack it.") % {"mib": check.subject,
                                                           "limit": limits.max_unpacked_bytes >> 20},
+        "ratio": _("In this ZIP, “%(name)s” would inflate to more than %(ratio)s times its packed size. It is a "
+                   "“ZIP bomb”: do not unpack it.") % {"name": check.subject, "ratio": verify.MAX_RATIO},
         "names": _("This ZIP holds a file named “%(name)s”: a name that would be written outside the folder it is "
                    "unpacked into, or a name that appears twice. A packet never holds one; do not unpack "
                    "it.") % {"name": check.subject},

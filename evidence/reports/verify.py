@@ -32,7 +32,10 @@ CENTRAL_BYTES_PER_ENTRY = 512  # room per declared entry in the ZIP's central di
 # What a failing zipfile read raises: a corrupt or lying entry, an unknown method, a password.
 READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError)
 # Checks after which nothing else was looked at: the upload is not a packet this code will read.
-REFUSALS = frozenset({"zip", "entries", "unpacked", "names"})
+REFUSALS = frozenset({"zip", "entries", "unpacked", "ratio", "names"})
+# An entry that inflates more than this, past a few MiB, is a bomb: what a packet holds (PDFs, pictures,
+# recordings, exports) is compressed already or compresses ~10:1 at most (XML and CSV text).
+MAX_RATIO, RATIO_FROM_BYTES = 100, 8 << 20
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,12 @@ def _check_structure(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise PacketRefused(Check(
             f"packet unpacks to at most {limits.max_unpacked_bytes >> 20} MiB", False,
             f"it would unpack to {unpacked >> 20} MiB", key="unpacked", subject=str(unpacked >> 20)))
+    for info in infos:
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise PacketRefused(Check(
+                f"no file in the packet inflates more than {MAX_RATIO}:1", False,
+                f"{info.filename} would inflate from {info.compress_size:,} to {info.file_size:,} bytes",
+                key="ratio", subject=info.filename))
     seen, bad = set(), []
     for info in infos:
         if not _plain_name(info.filename) or info.filename in seen:

@@ -194,6 +194,7 @@ def hostile_uploads() -> dict[str, tuple[bytes, str]]:
     return {
         "not a zip": (b"%PDF-1.7 not a packet at all\n" * 100, "is not a ZIP file"),
         "a zip bomb": (bomb, "may be a “ZIP bomb”"),
+        "one file inflating 1000:1": (zip_of({"README.txt": b"", "SHA256SUMS": bytes(9 << 20)}), "“SHA256SUMS” would inflate"),
         "100k entries": (buffer.getvalue(), "holds 100000 files"),
         "a path out of the folder": (zip_of({"README.txt": b"x", "../../etc/passwd": b"root:x:0:0"}),
                                      "named “../../etc/passwd”"),
