@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -126,8 +127,9 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 7200)}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "evidence.common.cache.ResilientRedisCache",  # the site stays up when Redis is down
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": env_str("CACHE_PREFIX", "evidence"),
         }
     }
@@ -164,7 +166,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job's message can be lost (the broker was down when it was sent): the sweeper sends again every
+# job that has waited for a worker longer than JOB_STALE_AFTER, at most once per JOB_RESEND_AFTER.
+SWEEP_INTERVAL = env_int("SWEEP_INTERVAL", 60)
+JOB_STALE_AFTER = env_int("JOB_STALE_AFTER", 120)
+JOB_RESEND_AFTER = env_int("JOB_RESEND_AFTER", 600)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # seconds: a request that queues a job must not hang on a dead broker
 CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "evidence.common.tasks.sweep_jobs", "schedule": SWEEP_INTERVAL},
     "verify-storage": {
         "task": "evidence.intake.tasks.verify_storage_task",
         "schedule": env_int("STORAGE_CHECK_INTERVAL_HOURS", 24) * 3600,
@@ -320,12 +329,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# LOG_LEVEL: the least severe messages logged. INFO by default, so a deployment's logs keep
+# each request, job and import; `make run` starts with WARNING to keep its console readable.
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in _LOG_LEVELS:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The filesystem transport has no host; kombu warns about that on every connection.
-    "loggers": {"kombu.connection": {"level": "ERROR"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The filesystem transport has no host; kombu warns about that on every connection.
+        "kombu.connection": {"level": "ERROR"},
+        # WeasyPrint logs every layout step and page of every PDF at INFO (hundreds of lines
+        # per bundle): only LOG_LEVEL=DEBUG shows them. Its warnings and errors always show.
+        "weasyprint.progress": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+    },
 }

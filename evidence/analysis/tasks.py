@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from evidence.analysis.services import case_analyse
+from evidence.common.jobs import job_send
 
 _RETRY = dict(autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=300, retry_jitter=True, max_retries=5)
 
@@ -15,4 +16,4 @@ def analyse_case(case_id: str) -> None:
 
 def analyse_when_revised(sender, case_id, **kwargs) -> None:
     """case_revised listener (sent after commit): queue the analysis."""
-    analyse_case.delay(str(case_id))
+    job_send(analyse_case, str(case_id))

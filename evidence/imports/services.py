@@ -28,6 +28,7 @@ from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.services import case_revise
 from evidence.common.errors import EvidenceError
+from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
 from evidence.events.services import epoch_ms, events_insert, fingerprint_of, recordings_link
@@ -105,7 +106,7 @@ def import_receive(*, case: Case, upload: HashedUpload, created_by, request=None
 def _enqueue(import_id) -> None:
     from evidence.imports.tasks import run_import
 
-    run_import.delay(str(import_id))
+    job_send(run_import, str(import_id))
 
 
 def _describe(head: bytes) -> str:

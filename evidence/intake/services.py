@@ -12,6 +12,7 @@ from rest_framework import status
 
 from evidence.cases.models import Case
 from evidence.common.errors import EvidenceError
+from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.intake import tasks
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
@@ -177,4 +178,4 @@ def _recording_arrived(*, case: Case, actor) -> None:
 def processing_enqueue(item_id) -> None:
     """Queue the post-arrival jobs (verify, metadata, thumbnail) for a stored item."""
     for task in (tasks.verify_original, tasks.extract_metadata, tasks.make_thumbnail):
-        task.delay(str(item_id))
+        job_send(task, str(item_id))

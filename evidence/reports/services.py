@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case, Jurisdiction
 from evidence.common.errors import EvidenceError
+from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
 from evidence.reports import assemble, authorities, records, texts
@@ -82,7 +83,7 @@ def bundle_request(*, case: Case, purpose: str, authority: str = "", language: s
 def _enqueue(bundle_id) -> None:
     from evidence.reports.tasks import build_bundle
 
-    build_bundle.delay(str(bundle_id))
+    job_send(build_bundle, str(bundle_id))
 
 
 # --- building -------------------------------------------------------------------------
