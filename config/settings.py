@@ -183,6 +183,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Files ----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+STORAGE_MIN_FREE_MB = env_int("STORAGE_MIN_FREE_MB", 512)  # /healthz says "low" (503) under this much free space
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000)
 THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 512)
 FILE_UPLOAD_PERMISSIONS = 0o440

@@ -10,6 +10,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://evidence:evidence@127.0.0.1:54
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="evidence-test-"))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("STORAGE_MIN_FREE_MB", "16")  # a test machine's disk may be nearly full; /healthz tests set their own
 # Several runs may share one PostgreSQL and Redis (a developer and CI): keep them apart.
 RUN_ID = f"{os.getpid()}"
 os.environ.setdefault("CELERY_QUEUE", f"evidence-test-{RUN_ID}")

@@ -4,12 +4,17 @@ The code is stable for programs; the text is translated for people (zh-Hans or E
 from Accept-Language).
 """
 
+import errno
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class EvidenceError(exceptions.APIException):
@@ -34,6 +39,20 @@ class NotFound(EvidenceError):
     message = _("Not found.")
 
 
+class StorageFull(EvidenceError):
+    """The disk (or quota) under the stored files or the upload folder is full."""
+
+    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
+    code = "storage_full"
+    message = _("The server has no room left to store this. Nothing was kept; your file is safe on your phone. "
+                "Try again later, and tell the person who runs this server.")
+
+
+def storage_full(error: BaseException) -> bool:
+    """Whether an error means "no space left" (a full disk, or a full quota)."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 _DRF_CODES = {
     exceptions.NotAuthenticated: ("not_authenticated", _("Sign in first.")),
     exceptions.AuthenticationFailed: ("authentication_failed", _("The sign-in details are not valid.")),
@@ -47,7 +66,10 @@ _DRF_CODES = {
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, Http404):
+    if storage_full(exc):
+        logger.error("storage full while answering %s", context.get("request") and context["request"].path)
+        exc = StorageFull()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -27,7 +27,15 @@ def _broker() -> None:
 
 
 def _storage() -> None:
-    get_storage().check_writable()
+    storage = get_storage()
+    storage.check_writable()
+    free, floor = storage.free_bytes(), settings.STORAGE_MIN_FREE_MB << 20
+    if free < floor:  # still writable, but an upload or a packet may not fit: say so before it fails
+        raise LowOnSpace(f"{free >> 20} MiB free, below STORAGE_MIN_FREE_MB={settings.STORAGE_MIN_FREE_MB}")
+
+
+class LowOnSpace(Exception):
+    pass
 
 
 @never_cache
@@ -38,6 +46,6 @@ def healthz(request):
             check()
             checks[name] = "ok"
         except Exception as error:  # any failure means "down"; the type says why
-            checks[name] = f"down: {type(error).__name__}"
+            checks[name] = f"low: {error}" if isinstance(error, LowOnSpace) else f"down: {type(error).__name__}"
     healthy = all(state == "ok" for state in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)

@@ -28,6 +28,9 @@ MESSAGES = {
     "attachment_too_large": _("The picture in the message at %(position)s has more than %(limit)s million pixels (a decompression bomb?)."),
     "timed_out": _("The import took longer than %(limit)s seconds and was stopped. Split the export and try again."),
     "internal_error": _("The import failed because of a fault on the server; it has been logged. Try again later."),
+    "storage_full": _("The server ran out of disk space during the import. Nothing was kept; send the export again "
+                      "once the person who runs the server has freed space."),
+    "gave_up": _("The import could not finish after %(tries)s tries (%(reason)s). Send the export again later."),
     # Warnings: the import completes, and says what it could not read.
     "truncated": _("The file ends in the middle of a record: %(count)s incomplete record(s) after line %(line)s were dropped. Export again to keep them."),
     "encoding_read_as": _("The file is encoded in %(encoding)s, not UTF-8; it was read as %(encoding)s."),

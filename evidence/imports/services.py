@@ -20,6 +20,8 @@ import magic
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -27,7 +29,7 @@ from rest_framework import status
 from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.services import case_revise
-from evidence.common.errors import EvidenceError
+from evidence.common.errors import EvidenceError, storage_full
 from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
@@ -143,8 +145,12 @@ class _Attachment:
     occurred_at: datetime
 
 
-def import_run(*, import_id: str) -> None:
-    """Run (or re-run) an import to the end: done with its counts, or failed with its errors."""
+def import_run(*, import_id: str, tries_left: int = 0) -> None:
+    """Run (or re-run) an import to the end: done with its counts, or failed with its errors.
+
+    tries_left: how many more times the job will be retried after a transient error; at 0 such an
+    error fails the import, so it never stays `running` with nobody working on it.
+    """
     attempt = _claim(import_id)
     if attempt is None:
         return
@@ -173,8 +179,16 @@ def import_run(*, import_id: str) -> None:
         _fail(job, attempt, failure.as_problem(), context)
     except SoftTimeLimitExceeded:
         _fail(job, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}}, context)
-    except TRANSIENT_ERRORS:
-        raise  # the job is retried and claims the import again
+    except TRANSIENT_ERRORS as error:
+        if storage_full(error):
+            log.error("import %s: storage full", import_id)
+            _fail(job, attempt, {"code": "storage_full", "params": {}}, context)
+        elif tries_left <= 0:
+            log.exception("import %s gave up", import_id)
+            _fail(job, attempt, {"code": "gave_up", "params": {"tries": attempt, "reason": type(error).__name__}},
+                  context)
+        else:
+            raise  # the job is retried and claims the import again
     except Exception:
         log.exception("import %s failed", import_id)
         _fail(job, attempt, {"code": "internal_error", "params": {}}, context)
@@ -194,8 +208,9 @@ def _claim(import_id: str) -> int | None:
         if job is None or job.status in (Status.DONE, Status.FAILED, Status.NEEDS_MAPPING):
             return None
         job.attempt += 1
-        job.status, job.progress, job.started_at = Status.RUNNING, 0, timezone.now()
-        job.save(update_fields=["attempt", "status", "progress", "started_at"])
+        # The bar keeps what an earlier run showed: a retried run moves it on only once it is past it.
+        job.status, job.started_at = Status.RUNNING, timezone.now()
+        job.save(update_fields=["attempt", "status", "started_at"])
         return job.attempt
 
 
@@ -207,7 +222,7 @@ def _progress_saver(job: Import, attempt: int):
         percent = min(90, bytes_read * 90 // max(job.size, 1))
         now = time.monotonic()
         if percent > last["percent"] and now - last["at"] >= 0.5:
-            Import.objects.filter(id=job.id, attempt=attempt).update(progress=percent)
+            Import.objects.filter(id=job.id, attempt=attempt).update(progress=Greatest("progress", Value(percent)))
             last.update(percent=percent, at=now)
 
     return save

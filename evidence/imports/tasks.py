@@ -7,9 +7,9 @@ from evidence.imports.services import TRANSIENT_ERRORS, import_run
 
 
 @shared_task(
-    autoretry_for=TRANSIENT_ERRORS, retry_backoff=5, retry_backoff_max=300, retry_jitter=True, max_retries=5,
+    bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=5, retry_backoff_max=300, retry_jitter=True, max_retries=5,
     soft_time_limit=settings.IMPORT_SOFT_TIME_LIMIT, time_limit=settings.IMPORT_SOFT_TIME_LIMIT + 60,
 )
-def run_import(import_id: str) -> None:
+def run_import(self, import_id: str) -> None:
     """Parse a stored phone export into the case's calls and messages."""
-    import_run(import_id=import_id)
+    import_run(import_id=import_id, tries_left=self.max_retries - self.request.retries)

@@ -31,6 +31,13 @@ class UploadInput(serializers.Serializer):
                                     help_text="内容摘要: what this file holds, in the borrower's words.")
     client_sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True)
 
+    def validate_kind(self, kind: str) -> str:
+        if kind == Kind.EXPORT:  # an export becomes calls and messages through its import, never a bare file
+            raise serializers.ValidationError(_(
+                "A phone export (call log, SMS backup, chat export) is sent to the case's imports "
+                "(POST /api/cases/{id}/imports/), which reads its calls and messages, not uploaded as a file."))
+        return kind
+
 
 class UploadForm(UploadInput):
     file = serializers.FileField()

@@ -130,9 +130,11 @@ class HashingFile:
         self.file.flush()
 
     def close(self) -> None:
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+        finally:  # a full disk fails the flush: the descriptor is let go all the same
+            self.file.close()
 
 
 class PacketWriter:
@@ -173,9 +175,18 @@ class PacketWriter:
 
     def close(self) -> str:
         """Finish the ZIP; its SHA-256."""
-        self.zip.close()
-        self.out.close()
+        try:
+            self.zip.close()
+        finally:
+            self.out.close()
         return self.out.digest.hexdigest()
+
+    def abandon(self) -> None:
+        """Let go of a packet that failed half-way (its file is deleted next); never raises."""
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - the error that stopped the packet is the one to report
+            pass
 
 
 def write_packet(
@@ -224,6 +235,6 @@ def write_packet(
         for name, data in signatures.certificates(reply).items():
             writer.add_bytes(name, data, listed=False)
     except BaseException:
-        writer.close()
+        writer.abandon()
         raise
     return report_sha256, writer.close()

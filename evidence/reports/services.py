@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case, Jurisdiction
-from evidence.common.errors import EvidenceError
+from evidence.common.errors import EvidenceError, storage_full
 from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
@@ -36,6 +36,9 @@ ERRORS = {
     "timed_out": _("Building the packet took longer than %(limit)s seconds and was stopped."),
     "signing_failed": _("The report could not be signed or timestamped: %(reason)s"),
     "internal_error": _("The packet could not be made because of a fault on the server; it has been logged."),
+    "storage_full": _("The server ran out of disk space while making the packet. Nothing was kept; ask for it "
+                      "again once the person who runs the server has freed space."),
+    "gave_up": _("The packet could not be made after %(tries)s tries (%(reason)s). Ask for it again later."),
 }
 
 
@@ -87,23 +90,34 @@ def _enqueue(bundle_id) -> None:
 
 
 # --- building -------------------------------------------------------------------------
-def bundle_build(*, bundle_id: str) -> None:
-    """Build (or rebuild after a crash) the report and packet; done only when both are stored."""
+def bundle_build(*, bundle_id: str, tries_left: int = 0) -> None:
+    """Build (or rebuild after a crash) the report and packet; done only when both are stored.
+
+    tries_left: how many more times the job will be retried after a transient error; at 0, such
+    an error ends the bundle `failed`, so it never stays `running` with nobody working on it.
+    """
     attempt = _claim(bundle_id)
     if attempt is None:
         return
     bundle = Bundle.objects.select_related("case").get(id=bundle_id)
-    work = _work_dir(get_storage().tmp / f"bundle-{bundle.id}")
+    work = get_storage().tmp / f"bundle-{bundle.id}"
     try:
-        _build(bundle, attempt, work)
+        _build(bundle, attempt, _work_dir(work))
     except BundleFailed as failure:
         _fail(bundle, attempt, {"code": failure.code, "params": failure.params})
     except SoftTimeLimitExceeded:
         from django.conf import settings
 
         _fail(bundle, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}})
-    except TRANSIENT_ERRORS:
-        raise  # retried; the next run claims the bundle again and starts over
+    except TRANSIENT_ERRORS as error:
+        if storage_full(error):
+            log.error("bundle %s: storage full", bundle_id)
+            _fail(bundle, attempt, {"code": "storage_full", "params": {}})
+        elif tries_left <= 0:
+            log.exception("bundle %s gave up", bundle_id)
+            _fail(bundle, attempt, {"code": "gave_up", "params": {"tries": attempt, "reason": type(error).__name__}})
+        else:
+            raise  # retried; the next run claims the bundle again and starts over
     except Exception:
         log.exception("bundle %s failed", bundle_id)
         _fail(bundle, attempt, {"code": "internal_error", "params": {}})

@@ -8,6 +8,7 @@ root, can be deleted and rebuilt, and never replace an original.
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,6 +130,10 @@ class LocalStorage:
         with self.new_temp_file() as probe:
             probe.write(b"ok")
             probe.flush()
+
+    def free_bytes(self) -> int:
+        """Room left on the file system that holds the originals (for the unprivileged user)."""
+        return shutil.disk_usage(self.root).free
 
 
 def _fsync_dir(path: Path) -> None:

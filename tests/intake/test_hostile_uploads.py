@@ -150,3 +150,12 @@ def test_errors_are_in_english_for_an_english_phone(api, case):
     response = upload(api, case, b"", language="en-GB,en;q=0.8")
 
     assert response.json()["detail"] == "The file is empty."
+
+
+def test_an_export_sent_as_a_file_is_pointed_to_the_imports_and_keeps_nothing(api, case, media_root):
+    from tests.exports import sms_xml
+
+    response = upload(api, case, sms_xml(), name="sms.xml", kind="export")
+    assert response.status_code == 400
+    assert "/imports/" in response.json()["fields"]["kind"][0]
+    assert not EvidenceItem.objects.exists() and stored_files(media_root) == []
