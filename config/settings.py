@@ -171,6 +171,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SWEEP_INTERVAL = env_int("SWEEP_INTERVAL", 60)
 JOB_STALE_AFTER = env_int("JOB_STALE_AFTER", 120)
 JOB_RESEND_AFTER = env_int("JOB_RESEND_AFTER", 600)
+HEARTBEAT_INTERVAL = env_int("HEARTBEAT_INTERVAL", 30)  # seconds between a running job's signs of life
 CELERY_BROKER_CONNECTION_TIMEOUT = 2  # seconds: a request that queues a job must not hang on a dead broker
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "evidence.common.tasks.sweep_jobs", "schedule": SWEEP_INTERVAL},

@@ -1,7 +1,8 @@
 """The sweeper: every job still waiting for a worker is sent again, so none is lost.
 
 A job is lost when its message never reached the broker (the broker was down when the upload,
-import or bundle was stored) or when the broker lost it. Every job is idempotent and claims
+import or bundle was stored), when the broker lost it, or when the worker running it died (its
+heartbeat stops: evidence.common.heartbeat). Every job is idempotent and claims
 its run by attempt, so sending one twice costs a little work and changes nothing.
 """
 
@@ -36,12 +37,15 @@ def sweep_jobs() -> dict:
 
     before = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER)
     sent = {"imports": 0, "bundles": 0, "items": 0}
-    waiting_imports = Import.objects.filter(status=Status.QUEUED, received_at__lt=before).filter(
-        Q(started_at__isnull=True) | Q(started_at__lt=before))
+    # Queued and never picked up, or running with a worker that stopped beating (it died).
+    waiting_imports = Import.objects.filter(
+        Q(status=Status.QUEUED, received_at__lt=before) & (Q(started_at__isnull=True) | Q(started_at__lt=before))
+        | Q(status=Status.RUNNING, heartbeat_at__lt=before))
     for job_id in waiting_imports.values_list("id", flat=True)[:1000]:
         if _due("import", job_id) and job_send(run_import, str(job_id)):
             sent["imports"] += 1
-    waiting_bundles = Bundle.objects.filter(status=BundleStatus.QUEUED, created_at__lt=before)
+    waiting_bundles = Bundle.objects.filter(Q(status=BundleStatus.QUEUED, created_at__lt=before)
+                                            | Q(status=BundleStatus.RUNNING, heartbeat_at__lt=before))
     for bundle_id in waiting_bundles.values_list("id", flat=True)[:1000]:
         if _due("bundle", bundle_id) and job_send(build_bundle, str(bundle_id)):
             sent["bundles"] += 1

@@ -38,6 +38,7 @@ class Import(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     progress = models.PositiveSmallIntegerField(default=0)
     attempt = models.PositiveIntegerField(default=0, help_text="Each run claims the next; a stale run gives way.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Written every HEARTBEAT_INTERVAL seconds by the run at work.")
     counts = models.JSONField(default=empty_counts)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)

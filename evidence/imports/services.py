@@ -30,6 +30,7 @@ from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.services import case_revise
 from evidence.common.errors import EvidenceError, storage_full
+from evidence.common.heartbeat import heartbeat
 from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
@@ -167,9 +168,10 @@ def import_run(*, import_id: str, tries_left: int = 0) -> None:
     )
     try:
         started = time.monotonic()
-        staged = _stage(job, context, work_dir)
-        parsed = time.monotonic()
-        _commit(job, attempt, staged, context)
+        with heartbeat(Import, job.id, attempt):
+            staged = _stage(job, context, work_dir)
+            parsed = time.monotonic()
+            _commit(job, attempt, staged, context)
         log.info("import %s: %d records parsed and staged in %.2f s, written in %.2f s", import_id,
                  sum(staged.records.values()), parsed - started, time.monotonic() - parsed,
                  extra={"parse_s": parsed - started, "write_s": time.monotonic() - parsed})
@@ -210,7 +212,8 @@ def _claim(import_id: str) -> int | None:
         job.attempt += 1
         # The bar keeps what an earlier run showed: a retried run moves it on only once it is past it.
         job.status, job.started_at = Status.RUNNING, timezone.now()
-        job.save(update_fields=["attempt", "status", "started_at"])
+        job.heartbeat_at = job.started_at
+        job.save(update_fields=["attempt", "status", "started_at", "heartbeat_at"])
         return job.attempt
 
 

@@ -47,6 +47,7 @@ class Bundle(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.JSONField(null=True, blank=True, help_text="{code, params} when failed.")
     attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Written every HEARTBEAT_INTERVAL seconds by the run at work.")
     report_sha256 = models.CharField(max_length=64, blank=True)
     packet_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

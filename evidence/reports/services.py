@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case, Jurisdiction
 from evidence.common.errors import EvidenceError, storage_full
+from evidence.common.heartbeat import heartbeat
 from evidence.common.jobs import job_send
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
@@ -102,7 +103,8 @@ def bundle_build(*, bundle_id: str, tries_left: int = 0) -> None:
     bundle = Bundle.objects.select_related("case").get(id=bundle_id)
     work = get_storage().tmp / f"bundle-{bundle.id}"
     try:
-        _build(bundle, attempt, _work_dir(work))
+        with heartbeat(Bundle, bundle.id, attempt):
+            _build(bundle, attempt, _work_dir(work))
     except BundleFailed as failure:
         _fail(bundle, attempt, {"code": failure.code, "params": failure.params})
     except SoftTimeLimitExceeded:
@@ -139,7 +141,8 @@ def _claim(bundle_id: str) -> int | None:
             return None
         bundle.attempt += 1
         bundle.status, bundle.started_at = BundleStatus.RUNNING, timezone.now()
-        bundle.save(update_fields=["attempt", "status", "started_at"])
+        bundle.heartbeat_at = bundle.started_at
+        bundle.save(update_fields=["attempt", "status", "started_at", "heartbeat_at"])
         return bundle.attempt
 
 
