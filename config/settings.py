@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Files ----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+JOBS_IN_FLIGHT_PER_USER = env_int("JOBS_IN_FLIGHT_PER_USER", 3)  # imports, and bundles, queued or running per account
+UPLOADS_PER_MINUTE = env_int("UPLOADS_PER_MINUTE", 120)  # files per account and minute (the app's queue waits)
 STORAGE_MIN_FREE_MB = env_int("STORAGE_MIN_FREE_MB", 512)  # /healthz says "low" (503) under this much free space
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000)
 THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 512)

@@ -92,6 +92,8 @@ def api_exception_handler(exc, context):
         response.data = {"error": code, "detail": str(text)}
     if isinstance(exc, exceptions.Throttled) and exc.wait:
         response["Retry-After"] = str(int(exc.wait))
+    elif getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

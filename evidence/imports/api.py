@@ -1,6 +1,7 @@
 """Phone exports: send one in, then watch its import."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
+from evidence.common.limits import jobs_in_flight_check
 from evidence.imports import parsers
 from evidence.imports.models import Import
 from evidence.imports.parsers import columns
@@ -98,6 +100,7 @@ class CaseImportsApi(StreamingUploadMixin, APIView):
     @extend_schema(request={"multipart/form-data": ImportForm}, responses={202: ImportOutput})
     def post(self, request, case_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
+        jobs_in_flight_check(request.user, Import, _("imports"))  # before a byte of the body is read
         with self.received_file(request) as upload:
             job = import_receive(case=case, upload=upload, created_by=request.user, request=request)
         job.refresh_from_db()  # the job may already have run (eager mode, or a fast worker)

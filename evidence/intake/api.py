@@ -10,6 +10,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
+from evidence.common.limits import upload_rate_check
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_describe, evidence_ingest
@@ -82,6 +83,7 @@ class CaseEvidenceApi(StreamingUploadMixin, APIView):
     @extend_schema(request={"multipart/form-data": UploadForm}, responses={201: EvidenceOutput, 200: EvidenceOutput})
     def post(self, request, case_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
+        upload_rate_check(request.user)  # before a byte of the body is read
         with self.received_file(request) as upload:
             form = UploadInput(data=request.data)
             form.is_valid(raise_exception=True)

@@ -5,6 +5,8 @@ The client's file name and Content-Type are never trusted: a ZIP, HTML page or S
 decompression bomb is refused before it can take the server's memory.
 """
 
+import struct
+import zlib
 from dataclasses import dataclass
 
 import magic
@@ -127,10 +129,16 @@ def _check_image(path: str, mime: str) -> None:
             width, height = image.size
             if width * height > limit:
                 raise ImageTooLarge(limit=limit // 1_000_000)
-            # JPEG can decode at 1/8 scale: the whole stream is still read (so truncation
-            # shows) without building a full-size bitmap in memory.
-            image.draft("RGB", (1024, 1024))
-            image.load()
+            if mime == "image/png":
+                # Read to the end without building the bitmap (a 60-megapixel PNG of a few
+                # hundred KiB is 240 MB decoded): every chunk's CRC, and the pixel stream inflated
+                # piece by piece to exactly the size its header promises.
+                _check_png_stream(path, width, height)
+            else:
+                # JPEG can decode at 1/8 scale: the whole stream is still read (so truncation
+                # shows) without building a full-size bitmap in memory.
+                image.draft("RGB", (1024, 1024))
+                image.load()
     except ImageTooLarge:
         raise
     except Image.DecompressionBombError:  # Pillow's own guard fired first, while opening
@@ -138,6 +146,58 @@ def _check_image(path: str, mime: str) -> None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, MemoryError):
         # Pillow reports damage with many exception types; ValueError is a text-chunk bomb.
         raise CorruptFile(detected=mime) from None
+
+
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def _png_raw_size(width: int, height: int, depth: int, colour: int, interlaced: bool) -> int:
+    """Bytes of the filtered scanlines the IDAT stream must inflate to."""
+    bits = depth * PNG_CHANNELS[colour]
+
+    def lines(w: int, h: int) -> int:
+        return h * (1 + (w * bits + 7) // 8) if w and h else 0
+
+    if not interlaced:
+        return lines(width, height)
+    return sum(lines((width - x + dx - 1) // dx, (height - y + dy - 1) // dy) for x, y, dx, dy in ADAM7)
+
+
+def _check_png_stream(path: str, width: int, height: int) -> None:
+    """ValueError unless every chunk is whole with a good CRC and the pixels inflate to their size."""
+    inflate, inflated, expected = zlib.decompressobj(), 0, None
+    with open(path, "rb") as png:
+        png.seek(8)
+        while True:
+            head = png.read(8)
+            if len(head) < 8:
+                raise ValueError("PNG ends before IEND")
+            length, kind = struct.unpack(">I4s", head)
+            crc, left = zlib.crc32(kind), length
+            while left:
+                piece = png.read(min(left, 1 << 16))
+                if not piece:
+                    raise ValueError("PNG chunk cut short")
+                left -= len(piece)
+                crc = zlib.crc32(piece, crc)
+                if kind == b"IHDR":
+                    _w, _h, depth, colour, _c, _f, interlace = struct.unpack(">IIBBBBB", piece[:13])
+                    expected = _png_raw_size(width, height, depth, colour, interlace == 1)
+                elif kind == b"IDAT":
+                    data = piece
+                    while data:  # inflate at most 1 MiB at a time and let it go: only the count is kept
+                        inflated += len(inflate.decompress(data, 1 << 20))
+                        data = inflate.unconsumed_tail
+                    if expected is not None and inflated > expected:
+                        raise ValueError("PNG pixel data is larger than its size")
+            stored = png.read(4)
+            if len(stored) < 4 or struct.unpack(">I", stored)[0] != crc:
+                raise ValueError("PNG chunk CRC does not match")
+            if kind == b"IEND":
+                break
+    if expected is None or not inflate.eof or inflated != expected:
+        raise ValueError("PNG pixel data is incomplete")
 
 
 def _check_pdf(path: str, size: int) -> None:

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.common.errors import EvidenceError
+from evidence.common.limits import jobs_in_flight_check
 from evidence.custody.services import custody_record
 from evidence.reports.models import Authority, Bundle, BundleStatus, Purpose
 from evidence.reports.services import bundle_files, bundle_request, download_name, error_text
@@ -97,6 +98,7 @@ class CaseBundlesApi(APIView):
     @extend_schema(request=BundleInput, responses={202: BundleOutput})
     def post(self, request, case_id):
         case = get_object_or_404(cases_writable_by(request.user), id=case_id)
+        jobs_in_flight_check(request.user, Bundle, _("packets"))
         form = BundleInput(data=request.data)
         form.is_valid(raise_exception=True)
         bundle = bundle_request(case=case, requested_by=request.user, request=request, **form.validated_data)

@@ -159,3 +159,34 @@ def test_an_export_sent_as_a_file_is_pointed_to_the_imports_and_keeps_nothing(ap
     assert response.status_code == 400
     assert "/imports/" in response.json()["fields"]["kind"][0]
     assert not EvidenceItem.objects.exists() and stored_files(media_root) == []
+
+
+def test_a_huge_flat_png_is_checked_to_the_end_without_decoding_it_whole(tmp_path):
+    """62 megapixels in ~200 KiB (under the pixel limit): read in bounded memory, damage still found."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    path = tmp_path / "flat.png"
+    Image.new("RGB", (7900, 7900), (250, 250, 250)).save(path, optimize=False)
+    assert path.stat().st_size < 1 << 20
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(path.read_bytes()[:-40])  # the last pixel data and IEND are missing
+    script = (
+        "import os, re, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tests.settings');"
+        "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1));"
+        "import django; django.setup();"
+        "from evidence.intake.sniffing import sniff, CorruptFile;"
+        "before = peak();"
+        "sniff(sys.argv[1], os.path.getsize(sys.argv[1]), None);"
+        "grew = peak() - before;"
+        "damaged = False\n"
+        "try: sniff(sys.argv[2], os.path.getsize(sys.argv[2]), None)\n"
+        "except CorruptFile: damaged = True\n"
+        "print(grew // 1024, damaged)"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path), str(cut)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert int(out[0]) < 64, f"checking it grew the process by {out[0]} MiB"  # decoded whole: ~180 MiB
+    assert out[1] == "True"
