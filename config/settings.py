@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "evidence.common.middleware.ContentSecurityPolicyMiddleware",
+    "evidence.common.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -83,3 +83,5 @@ urlpatterns = api + [
     path("admin/", admin.site.urls),
     path("signed-in/", signed_in, name="signed-in"),  # `/` itself is the phone app (frontend/public)
 ]
+
+handler400 = "evidence.common.views.bad_request"

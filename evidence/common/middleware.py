@@ -18,6 +18,24 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+# Pages and answers that carry evidence or an account's data: never kept by a browser or a proxy
+# (a borrower's phone may be shared, or seized). What is public says so ("public") and is left alone.
+PRIVATE_PREFIXES = ("/api/", "/shared/", "/invite/", "/account/", "/login/", "/signed-in/")
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every private answer that is not marked public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PREFIXES) and "public" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 # Files of the phone app never revalidated by a cache in between: the service worker decides.
 ALWAYS_FRESH = ("/", "/index.html", "/sw.js", "/manifest.webmanifest")
 
