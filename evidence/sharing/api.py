@@ -113,10 +113,33 @@ class AccessOutput(serializers.Serializer):
     at = serializers.DateTimeField()
     who = serializers.CharField(source="user.username")
     what = serializers.CharField()
-    what_text = serializers.CharField(source="get_what_display")
+    what_text = serializers.SerializerMethodField(help_text="What was opened, in words; an exhibit by its number "
+                                                            "and file name.")
     item = serializers.UUIDField(source="item_id", allow_null=True)
+    exhibit = serializers.SerializerMethodField(help_text="The exhibit opened, numbered as in the report (E-003).")
+    item_name = serializers.SerializerMethodField(help_text="The opened exhibit's file name.")
     ip = serializers.CharField()
     user_agent = serializers.CharField()
+
+    def _named(self, access) -> tuple[str, str] | None:
+        return self.context.get("exhibits", {}).get(access.item_id) if access.item_id else None
+
+    def get_what_text(self, access) -> str:
+        named = self._named(access)
+        if access.what != Access.What.ORIGINAL or named is None:
+            return str(access.get_what_display())
+        number, name = named
+        if not name:
+            return str(_("Opened exhibit %(exhibit)s")) % {"exhibit": number}
+        return str(_("Opened exhibit %(exhibit)s (%(name)s)")) % {"exhibit": number, "name": name}
+
+    def get_exhibit(self, access) -> str | None:
+        named = self._named(access)
+        return named[0] if named else None
+
+    def get_item_name(self, access) -> str | None:
+        named = self._named(access)
+        return named[1] if named else None
 
 
 class ShareAccessesApi(APIView):
@@ -127,7 +150,8 @@ class ShareAccessesApi(APIView):
         share = get_object_or_404(selectors.shares_owned_by(request.user), id=share_id)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.accesses_of(share), request, view=self)
-        return paginator.get_paginated_response(AccessOutput(page, many=True).data)
+        named = {"exhibits": selectors.exhibit_names(share)}
+        return paginator.get_paginated_response(AccessOutput(page, many=True, context=named).data)
 
 
 class InviteeInput(serializers.Serializer):

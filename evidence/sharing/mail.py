@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from evidence.sharing.templatetags.case_time import zoned_text
+
 log = logging.getLogger(__name__)
 LANGUAGES = ("zh-hans", "en")
 
@@ -41,7 +43,8 @@ def _who(user) -> str:
     return user.get_full_name() or user.username
 
 
-def lawyer_invitation(share, url: str) -> bool:
+def lawyer_invitation(share, url: str, *, link_expires_at) -> bool:
+    """The sign-up link for a lawyer without an account; it expires before the share may (INVITATION_DAYS)."""
     owner = _who(share.created_by)
     return _send(
         share.invited_email,
@@ -49,7 +52,7 @@ def lawyer_invitation(share, url: str) -> bool:
         lambda: _("%(owner)s shared a signed evidence bundle about debt-collection harassment with you.\n\n"
                   "Open this link to create your lawyer account and see it. The link works once and "
                   "expires on %(expires)s:\n%(url)s\n\nIf you did not expect this, ignore this e-mail.")
-        % {"owner": owner, "url": url, "expires": f"{share.expires_at:%Y-%m-%d %H:%M} UTC"},
+        % {"owner": owner, "url": url, "expires": zoned_text(link_expires_at, share.case.timezone)},
     )
 
 
@@ -62,11 +65,11 @@ def share_notice(share, request=None) -> bool:
         share.lawyer.email,
         lambda: _("%(owner)s shared evidence with you on Evidence Locker") % {"owner": owner},
         lambda: _("%(owner)s shared a signed evidence bundle with you until %(expires)s. Sign in to see it:\n%(url)s")
-        % {"owner": owner, "url": url, "expires": f"{share.expires_at:%Y-%m-%d %H:%M} UTC"},
+        % {"owner": owner, "url": url, "expires": zoned_text(share.expires_at, share.case.timezone)},
     )
 
 
-def invitee_invitation(invitee, url: str) -> bool:
+def invitee_invitation(invitee, url: str, *, link_expires_at) -> bool:
     owner = _who(invitee.created_by)
     return _send(
         invitee.email,
@@ -75,7 +78,7 @@ def invitee_invitation(invitee, url: str) -> bool:
                   "the screenshots, recordings or call logs you have to the case.\n\nOpen this link to make an "
                   "account; you will see only what you add yourself. The link works once and expires on "
                   "%(expires)s:\n%(url)s")
-        % {"owner": owner, "url": url, "expires": f"{invitee.expires_at:%Y-%m-%d %H:%M} UTC"},
+        % {"owner": owner, "url": url, "expires": zoned_text(link_expires_at, invitee.case.timezone)},
     )
 
 

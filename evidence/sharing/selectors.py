@@ -6,6 +6,7 @@ from django.utils import timezone
 from evidence.cases.selectors import scoped_to_visible_cases
 from evidence.events.models import Event
 from evidence.intake.models import EvidenceItem
+from evidence.reports.assemble import exhibit_numbers, frozen_items
 from evidence.reports.models import BundleStatus
 from evidence.sharing.models import Access, Invitee, Share
 
@@ -37,6 +38,22 @@ def accesses_of(share: Share) -> QuerySet[Access]:
 def shared_items(share: Share) -> QuerySet[EvidenceItem]:
     """The exhibits a share shows: the bundle's frozen evidence set, nothing added later."""
     return EvidenceItem.objects.filter(id__in=[entry["id"] for entry in share.bundle.items], case=share.case_id)
+
+
+def shared_exhibits(share: Share) -> list[tuple[str, EvidenceItem]]:
+    """The share's exhibits with the numbers the bundle's report gives them (E-001 …), in that order.
+
+    Numbered by the report's own functions, so "E-003" on a page, in the access log and in the
+    signed PDF is the same file.
+    """
+    items = frozen_items(share.bundle)
+    numbers = exhibit_numbers(items)
+    return [(numbers[item.id], item) for item in items if item.case_id == share.case_id]
+
+
+def exhibit_names(share: Share) -> dict:
+    """{item id: ("E-003", "催收短信.png")}: how the access log names an exhibit."""
+    return {item.id: (number, item.original_name) for number, item in shared_exhibits(share)}
 
 
 def shared_events(share: Share) -> QuerySet[Event]:

@@ -36,11 +36,6 @@ class LawyerNotFound(SharingError):
                 "Enter the lawyer's e-mail address to send them an invitation.")
 
 
-class NotALawyer(SharingError):
-    code = "not_a_lawyer"
-    message = _("The account “%(who)s” is not a lawyer's account, so it cannot receive a share.")
-
-
 class BadExpiry(SharingError):
     code = "bad_expiry"
     message = _("The expiry must be in the future and at most %(days)s days away.")
@@ -86,16 +81,18 @@ def invite_url(token: str, request=None) -> str:
 
 # --- shares ------------------------------------------------------------------------------------
 def _find_lawyer(who: str):
-    """The account named by user name or e-mail; None when an e-mail has no account yet."""
+    """The active lawyer named by user name or e-mail; None for an e-mail that is not one (invite it).
+
+    Any account that is not an active lawyer's is answered exactly as no account at all: a
+    collector who signs up must not learn from a share whether a debtor uses this server.
+    """
     who = who.strip()
     user = User.objects.filter(Q(username__iexact=who) | (Q(email__iexact=who) & ~Q(email=""))).first()
-    if user is None:
-        if "@" in who:
-            return None
-        raise LawyerNotFound(who=who)
-    if user.role != Role.LAWYER or not user.is_active:
-        raise NotALawyer(who=who)
-    return user
+    if user is not None and user.role == Role.LAWYER and user.is_active:
+        return user
+    if "@" in who:
+        return None
+    raise LawyerNotFound(who=who)
 
 
 def share_create(*, bundle: Bundle, lawyer: str, expires_at, can_download: bool = True, notify_owner: bool = True,
@@ -105,7 +102,7 @@ def share_create(*, bundle: Bundle, lawyer: str, expires_at, can_download: bool 
         raise BundleNotDone(status=bundle.get_status_display())
     _check_expiry(expires_at)
     account = _find_lawyer(lawyer)
-    token = None
+    token = invitation = None
     with transaction.atomic():
         share = Share.objects.create(
             bundle=bundle, case_id=bundle.case_id, lawyer=account, invited_email="" if account else lawyer.strip(),
@@ -124,7 +121,7 @@ def share_create(*, bundle: Bundle, lawyer: str, expires_at, can_download: bool 
     if account is not None:
         sent = mail.share_notice(share, request=request)
     elif url:
-        sent = mail.lawyer_invitation(share, url)
+        sent = mail.lawyer_invitation(share, url, link_expires_at=invitation.expires_at)
     return share, url, sent
 
 
@@ -166,12 +163,13 @@ def invitee_create(*, case, name: str, relation: str, email: str, expires_at, ac
     with transaction.atomic():
         invitee = Invitee.objects.create(case=case, name=name, relation=relation, email=email,
                                          expires_at=expires_at, created_by=actor)
-        _, token = _invitation(kind=Invitation.Kind.INVITEE, email=email, expires_at=expires_at, invitee=invitee)
+        invitation, token = _invitation(kind=Invitation.Kind.INVITEE, email=email, expires_at=expires_at,
+                                        invitee=invitee)
         custody_record(action="invitee.invited", actor=actor, request=request, case_id=case.id,
                        details={"invitee": str(invitee.id), "name": name, "relation": relation,
                                 "expires_at": expires_at.isoformat()})
     url = invite_url(token, request)
-    sent = mail.invitee_invitation(invitee, url) if email else False
+    sent = mail.invitee_invitation(invitee, url, link_expires_at=invitation.expires_at) if email else False
     return invitee, url, sent
 
 

@@ -32,5 +32,7 @@ urlpatterns = [
     path("shared/<uuid:share_id>/report.pdf", views.shared_report, name="shared-report-page"),
     path("shared/<uuid:share_id>/packet.zip", views.shared_packet, name="shared-packet-page"),
     path("shared/<uuid:share_id>/exhibits/<uuid:item_id>", views.shared_exhibit, name="shared-exhibit-page"),
+    path("shared/<uuid:share_id>/exhibits/<uuid:item_id>/thumbnail", views.shared_thumbnail,
+         name="shared-thumbnail-page"),
     path("invite/<str:token>/", views.invitation_page, name="invitation-page"),
 ]

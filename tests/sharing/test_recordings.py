@@ -35,7 +35,8 @@ def test_the_lawyer_page_puts_an_audio_player_beside_the_recorded_call(api, case
     url = f"/shared/{share_id}/exhibits/{recording['id']}"
     assert f'<audio controls preload="none" src="{url}">' in html
     assert "Recording of this call" in html
-    assert "records the call with 13800138000 at 2024-06-15 22:44:52" in html
+    # The call it records, as the report prints it: its local time, its direction, the number in E.164.
+    assert "Records the call</span> " in html and "2024-06-15 22:44:52</time> · Incoming · +8613800138000" in html
     played = browser.get(url, HTTP_RANGE="bytes=0-")
     assert played.status_code == 200 and played["Content-Type"] == "audio/mpeg"
     assert Access.objects.filter(share_id=share_id, what=Access.What.ORIGINAL, item_id=recording["id"]).count() == 1

@@ -32,6 +32,8 @@ def test_the_lawyer_sees_each_findings_events_with_their_source(api, case, lawye
     page = browser.get(f"/shared/{share_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The 6 records behind it" in page
     assert "2026-11-02: 6" in page
-    assert "2026-11-02 23:00:00" in page and "(王某)" in page and "calls.xml</a> line 5<" in page
+    assert "2026-11-02 23:00:00" in page and 'calls.xml</a> <span class="where">line 5</span>' in page
+    # The number as the report prints it, E.164 with the borrower's label beside it.
+    assert '<span class="number">+8617100001234</span> <span class="role role-collector">collector 王某</span>' in page
     assert f"/shared/{share_id}/exhibits/{job['export_item']}" in page  # the source opens the export itself
     assert ">Missed<" in page

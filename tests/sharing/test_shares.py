@@ -117,7 +117,8 @@ def test_clear_errors_for_a_share_that_cannot_be(api, bundle, other_borrower):
     assert "nobody" in unknown.json()["detail"]
     borrower_account = api.post(f"/api/bundles/{bundle['id']}/shares/", {"lawyer": "li", "expires_at": in_days(3)},
                                 format="json", **english)
-    assert borrower_account.json()["error"] == "not_a_lawyer"
+    # the same answer as for nobody: a share tells no one whether an account exists
+    assert borrower_account.status_code == 400 and borrower_account.json()["error"] == "lawyer_not_found"
     past = api.post(f"/api/bundles/{bundle['id']}/shares/", {"lawyer": "x@example.org", "expires_at": in_days(-1)},
                     format="json", **english)
     assert past.status_code == 400 and past.json()["error"] == "bad_expiry"
@@ -131,3 +132,19 @@ def test_only_a_finished_bundle_can_be_shared(api, case, lawyer):
     assert queued["status"] == "queued"
     response = share(api, {"id": queued["id"]}, "lawyer_zhao")
     assert response.status_code == 409 and response.json()["error"] == "not_ready"
+
+
+def test_sharing_with_a_borrowers_address_looks_like_sharing_with_a_stranger(api, bundle, other_borrower, smtp):
+    """A collector with an account must not learn whether a debtor's address has one."""
+    def share_with(address: str) -> dict:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = api.post(f"/api/bundles/{bundle['id']}/shares/", {"lawyer": address, "expires_at": in_days(3)},
+                                format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()
+
+    stranger, debtor = share_with("stranger@example.org"), share_with(other_borrower.email)
+    assert [stranger["state"], stranger["email_sent"]] == [debtor["state"], debtor["email_sent"]] == ["invited", True]
+    assert stranger["invite_url"] and debtor["invite_url"]
+    assert set(stranger) == set(debtor)
+    assert len(smtp.to(other_borrower.email)) == 1  # an invitation, as any address gets
