@@ -13,12 +13,10 @@ install:
 install-test:
 	@scripts/bootstrap.sh test
 
-## make run: migrate, seed the demo case, serve web + worker on the embedded default
-run: install
-	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py collectstatic --noinput -v0
-	@$(PY) manage.py seed_demo
-	@scripts/serve.sh
+## make run: install what is missing, migrate, seed the demo case, serve web + worker on the
+## embedded default (scripts/run.sh: one line per step, details in $(DATA_DIR)/logs/make-run.log)
+run:
+	@scripts/run.sh
 
 ## make test: the whole suite against real PostgreSQL and Redis
 test: install-test

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Make a fresh machine ready: system packages, then the virtual environment in ./.venv.
-# Usage: scripts/bootstrap.sh run|test
+# Prints one line per thing it installs (nothing when all is there); the details go to
+# $RUN_LOG (default $DATA_DIR/logs/install.log). Usage: scripts/bootstrap.sh run|test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
+source scripts/steps.sh
 
 # libmagic: file sniffing; Pango, HarfBuzz and Noto CJK: the report PDF (WeasyPrint).
 system_packages=(libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
@@ -18,31 +20,50 @@ done
 python=$(command -v python3.11 || true)
 [ -n "$python" ] || missing+=(python3.11 python3.11-venv)
 
+apt_install() {
+  $as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@"
+}
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
     echo "Missing system packages: ${missing[*]} (install them as root)" >&2
     exit 1
   fi
   as_root=""; [ "$(id -u)" -ne 0 ] && as_root=sudo
-  echo "Installing system packages: ${missing[*]}"
-  $as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+  step "Installing system packages with apt-get: ${missing[*]} (a few minutes)…" apt_install "${missing[@]}"
   python=$(command -v python3.11)
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv || {
-    echo "Could not create .venv; on Debian: apt-get install python3.11-venv" >&2
-    exit 1
+  make_venv() {
+    "$python" -m venv .venv || { echo "Could not create .venv; on Debian: apt-get install python3.11-venv"; return 1; }
   }
+  step "Creating the Python environment in .venv (a few seconds)…" make_venv
 fi
 
+# A stamp newer than the requirements files it covers says they are installed. The test
+# requirements include requirements.txt, so a .venv made for `make test` also serves `make run`.
+up_to_date() {  # up_to_date STAMP FILE...
+  local stamp=$1 file
+  shift
+  [ -f "$stamp" ] || return 1
+  for file in "$@"; do [ "$file" -nt "$stamp" ] && return 1; done
+  return 0
+}
 requirements=requirements.txt
 [ "$purpose" = test ] && requirements=requirements-dev.txt
 stamp=.venv/.installed-$purpose
-if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
-  # (pipefail: a failing pip fails this line; the filter only hides index noise)
-  .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements" 2>&1 \
-    | { grep -v "^WARNING: Location" || true; }
-  touch "$stamp"
+if [ "$purpose" = test ]; then
+  up_to_date "$stamp" requirements.txt requirements-dev.txt && exit 0
+else
+  { up_to_date "$stamp" requirements.txt || up_to_date .venv/.installed-test requirements.txt; } && exit 0
 fi
+if [ -f "$stamp" ] || [ -f .venv/.installed-run ] || [ -f .venv/.installed-test ]; then
+  what="Updating Python packages in .venv (the requirements changed; under a minute)…"
+elif [ "$purpose" = test ]; then
+  what="Installing Python packages and test tools into .venv (first time: about 3 minutes)…"
+else
+  what="Installing Python packages into .venv (first time: about 2 minutes)…"
+fi
+step "$what" .venv/bin/pip install --disable-pip-version-check --progress-bar off -r "$requirements"
+touch "$stamp"
