@@ -9,7 +9,8 @@ step() {
   shift
   echo "$what"
   mkdir -p "$(dirname "$RUN_LOG")"
-  before=$(cat "$RUN_LOG" 2>/dev/null | wc -l)
+  before=0
+  [ -f "$RUN_LOG" ] && before=$(wc -l <"$RUN_LOG")  # a first run has no log yet (and pipefail is on)
   printf '\n=== %s %s\n' "$(date '+%F %T')" "$what" >>"$RUN_LOG"
   "$@" </dev/null >>"$RUN_LOG" 2>&1 || status=$?
   printf '=== exit %d after %d s\n' "$status" $((SECONDS - started)) >>"$RUN_LOG"
