@@ -21,7 +21,7 @@ LABELS = {
         "day_hours": "其他时段",
         "night": "夜间联系（{start}–{end}）：共 {count} 次，涉及 {days} 天",
         "night_none": "本规则集未定义夜间时段。",
-        "top_numbers": "联系最多的号码（来电 / 短信）", "inferred_note": "* 根据短信内容判断为催收号码",
+        "top_numbers": "打来电话、发来信息最多的号码（来电 / 收到信息）", "inferred_note": "* 根据短信内容判断为催收号码",
         "no_data": "没有可显示的数据。",
         "findings": "规则核查结果", "ruleset": "规则集版本", "no_findings": "在本期间内没有发现违反所列规则的情况。",
         "kind": "类别", "threshold": "标准", "count": "次数", "first": "首次", "last": "最近一次",
