@@ -105,6 +105,7 @@ def rows(w) -> list[tuple]:
     return [
         ("post", "/api/auth/token/", "/api/auth/token/", "bad_login", public(400)),
         ("post", "/api/auth/signup/", "/api/auth/signup/", "sign_up", public(201)),
+        ("get", "/api/auth/me/", "/api/auth/me/", None, signed_in(200)),
         ("get", "/api/auth/totp/", "/api/auth/totp/", None, signed_in(200)),
         ("post", "/api/auth/totp/confirm/", "/api/auth/totp/confirm/", {"code": "000000"}, signed_in(400)),
         ("get", "/api/cases/", "/api/cases/", None, signed_in(200)),

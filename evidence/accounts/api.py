@@ -36,6 +36,21 @@ class TokenLoginApi(APIView):
         return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data)
 
 
+class MeOutput(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField()
+    email = serializers.CharField(help_text="Empty when the account has none: no e-mail notices can reach it.")
+
+
+class MeApi(APIView):
+    """Who is signed in: user name, role and e-mail address (the app offers e-mail notices only with one)."""
+
+    @extend_schema(responses=MeOutput)
+    def get(self, request):
+        user = request.user
+        return Response(MeOutput({"username": user.username, "role": user.role, "email": user.email or ""}).data)
+
+
 class SignUpInput(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150,
                                       help_text="3 to 150 letters, digits or . @ + - _")
@@ -91,7 +106,8 @@ class TotpApi(APIView):
     @extend_schema(
         description='Turn two-factor sign-in off with a current code, sent as `{"code": ...}` in the body '
         "or, for clients that cannot send a body with DELETE, as `?code=`.",
-        parameters=[OpenApiParameter("code", str, required=False)],
+        parameters=[OpenApiParameter("code", {"type": "string", "pattern": "^[0-9]{6,8}$"}, required=True,
+                                     description="The 6- to 8-digit code the authenticator app shows now.")],
         responses={200: TotpStatusOutput},
     )
     def delete(self, request):

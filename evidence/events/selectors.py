@@ -7,7 +7,7 @@ from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from evidence.cases.models import Case, NumberLabel
-from evidence.events.models import Event
+from evidence.events.models import Direction, Event
 from evidence.intake.models import EvidenceItem, Kind
 
 TIMELINE_TYPES = ("call", "message", "file")
@@ -108,13 +108,24 @@ def labels_by_number(case: Case, numbers) -> dict[str, NumberLabel]:
 
 
 def numbers_overview(case: Case) -> list[dict]:
-    """Every number in the case's calls and messages, busiest first, with its label."""
+    """Every number in the case's calls and messages, busiest first, with its label.
+
+    `calls` and `messages` count both directions; the `_in` counts are what the other side placed
+    (a call answered, missed, rejected, blocked or left on voicemail; a message received), the
+    `_out` counts what the borrower placed. The charts' top numbers count the `_in` side only
+    (evidence/analysis/engine.py _top_numbers), so the two agree on it.
+    """
+    placed_by_borrower = Q(direction=Direction.OUT)
     rows = (
         Event.objects.filter(case=case)
         .values("number_normalized")
         .annotate(
             calls=Count("id", filter=Q(kind="call")),
             messages=Count("id", filter=Q(kind="message")),
+            calls_in=Count("id", filter=Q(kind="call") & ~placed_by_borrower),
+            calls_out=Count("id", filter=Q(kind="call") & placed_by_borrower),
+            messages_in=Count("id", filter=Q(kind="message") & ~placed_by_borrower),
+            messages_out=Count("id", filter=Q(kind="message") & placed_by_borrower),
             first_at=Min("occurred_at"),
             last_at=Max("occurred_at"),
             any_name=Max("contact_name"),
@@ -130,6 +141,10 @@ def numbers_overview(case: Case) -> list[dict]:
             "contact_name": row["any_name"] or "",
             "calls": row["calls"],
             "messages": row["messages"],
+            "calls_in": row["calls_in"],
+            "calls_out": row["calls_out"],
+            "messages_in": row["messages_in"],
+            "messages_out": row["messages_out"],
             "first_at": row["first_at"],
             "last_at": row["last_at"],
             "role": label.role if label else None,

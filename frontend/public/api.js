@@ -60,24 +60,42 @@ export async function request(method, url, body, { raw = false } = {}) {
     try { data = await response.json(); } catch { /* not JSON */ }
     throw new ApiError(response.status, data);
   }
+  if (method !== 'GET') changed(path(url));
   if (raw) return response;
   return response.status === 204 ? null : response.json();
 }
 
+/* The saved copies (what the app shows offline) follow every change the app makes: after a write,
+   each saved answer it touches is fetched again (core.js refreshSaved). refreshing() resolves when
+   those fetches are done. */
+const pending = new Set();
+function changed(changedPath) {
+  if (!token) return;
+  const work = core().refreshSaved([changedPath], token, langCode()).catch(() => {});
+  pending.add(work);
+  work.finally(() => pending.delete(work));
+}
+export const refreshing = () => Promise.all([...pending]);
+/* What changed a case without a write of ours to one of its URLs (an import finishing). */
+export const refreshCase = (caseId) => changed(`/api/cases/${caseId}/`);
+
 /* GET that keeps a copy of the answer, and offers the copy when the network is down.
-   Resolves {data, stale}. */
+   Resolves {data, stale, at}: at is when the copy was saved (ms). */
 export async function getSaved(url) {
   try {
     const data = await request('GET', url);
-    core().db.put('cache', { data, at: Date.now() }, url).catch(() => {});
-    return { data, stale: false };
+    core().saveAnswer(url, data).catch(() => {});
+    return { data, stale: false, at: Date.now() };
   } catch (err) {
     if (err.status !== 0) throw err;
     const saved = await core().db.get('cache', url).catch(() => null);
     if (!saved) throw err;
-    return { data: saved.data, stale: true };
+    return { data: saved.data, stale: true, at: saved.at };
   }
 }
+
+/* Who is signed in: {username, role, email} (the saved copy when offline). */
+export const me = () => getSaved('/api/auth/me/').then((r) => r.data);
 
 export const get = (url) => request('GET', url);
 export const post = (url, body) => request('POST', url, body);

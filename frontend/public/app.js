@@ -1,9 +1,9 @@
 // 证据柜 Evidence Locker — the borrower's phone app. No framework: a hash router, one
 // function per screen, DOM built by ui.js. Navigation replaces the history entry, so the app
 // only ever holds one entry (quick exit then leaves nothing to go "back" to).
-import { t, lang, setLang, otherLang } from './i18n.js';
+import { t, lang, setLang, otherLang, discreet, useMeta } from './i18n.js';
 import { h, clear, link, add } from './ui.js';
-import { loadToken, signedIn, setSignedOutHandler, userRole } from './api.js';
+import { loadToken, signedIn, setSignedOutHandler, userRole, getSaved } from './api.js';
 import * as queue from './queue.js';
 import { signInView, signUpView, casesView, settingsView, queueView, sharedFilesView } from './views.js';
 import {
@@ -47,8 +47,6 @@ export function go(hash) {
   else location.replace(hash); // no new history entry: see quick exit
 }
 
-const discreet = () => localStorage.getItem('el-discreet') === '1';
-
 function setTitle(title) {
   const app = discreet() ? t('app.discreet') : t('app.name');
   document.title = title && !discreet() ? `${title} · ${app}` : app;
@@ -65,7 +63,10 @@ function applyChrome() {
   switcher.textContent = t('lang.other');
   switcher.lang = otherLang();
   switcher.setAttribute('aria-label', t('lang.switch'));
-  document.getElementById('quick-exit').textContent = t('exit.button');
+  // In discreet mode the way out stays, under a word any app could show (t() picks "关闭").
+  const exit = document.getElementById('quick-exit');
+  exit.textContent = t('exit.button');
+  exit.classList.toggle('quiet', quiet);
   document.getElementById('skip').textContent = t('skip');
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav.label'));
@@ -105,13 +106,14 @@ export async function render() {
   if (!signedIn() && !signedOutScreen) { location.replace('#/signin'); return; }
   if (signedIn() && (hash === '' || hash === '#/' || signedOutScreen)) { location.replace(home()); return; }
   applyChrome();
+  updateQueueStatus(); // the bar above the screen follows the language and the network too
   const found = routes.map(([re, view, who]) => [hash.match(re), view, who]).find(([m]) => m);
   clear(main);
   if (!found) { location.replace(signedIn() ? home() : '#/signin'); return; }
   const [match, view, who] = found;
   if (signedIn() && who !== 'all' && who !== 'out' && who !== userRole()) { location.replace(home()); return; }
   const ctx = {
-    go, setTitle, render,
+    go, setTitle, render, switchLanguage,
     onCleanup: (fn) => cleanups.push(fn),
     current: () => ticket === rendering,
   };
@@ -134,12 +136,26 @@ function quickExit() {
   location.replace('/quick-exit.html');
 }
 
+/* Everything on screen is drawn again in the other language: header, bars, the screen itself. */
+async function switchLanguage() {
+  await setLang(otherLang());
+  await render();
+}
+
+/* The server's words for its codes (GET /api/meta/): the saved copy at once, a new one once a
+   day. Until the first arrives, the app's own words (the same) serve. */
+const META_AGE = 24 * 3600 * 1000;
+async function loadMeta() {
+  const saved = await self.ELCore.db.get('cache', '/api/meta/').catch(() => null);
+  if (saved) useMeta(saved.data);
+  if (!saved || Date.now() - saved.at > META_AGE) getSaved('/api/meta/').then(({ data }) => useMeta(data)).catch(() => {});
+}
+
 async function start() {
+  applyChrome(); // at once: in discreet mode the page's own first words ("证据柜", "快速离开") go
+  setTitle('');
   document.getElementById('quick-exit').addEventListener('click', quickExit);
-  document.getElementById('lang-switch').addEventListener('click', async () => {
-    await setLang(otherLang());
-    render();
-  });
+  document.getElementById('lang-switch').addEventListener('click', switchLanguage);
   // Links inside the app replace the entry instead of adding one.
   document.addEventListener('click', (e) => {
     const a = e.target.closest && e.target.closest('a[href^="#/"]');
@@ -156,6 +172,7 @@ async function start() {
 
   await setLang(lang()); // stores the language for the service worker
   await loadToken();
+  loadMeta();
   queue.listen();
   queue.onQueue((e) => { if (e.type !== 'progress') updateQueueStatus(); });
 

@@ -1,13 +1,13 @@
 // Screens inside one case: timeline, adding files, typing in calls and messages, phone exports,
 // numbers, findings and charts, bundles (report, packet, sharing, submissions), invitees.
-import { t, lang, label } from './i18n.js';
+import { t, lang, label, eventName, directionName, authoritiesFor, discreet } from './i18n.js';
 import {
   h, field, check, select, button, link, messageArea, errorText, formValues, busy, fmtSize, fmtTime, time,
-  shortHash, progressBar, saveBlob, barChart, clear, alertBox, add,
+  shortHash, progressBar, saveBlob, barChart, everyDay, zoneName, clear, alertBox, add,
 } from './ui.js';
 import * as api from './api.js';
 import * as queue from './queue.js';
-import { counterparty } from './views.js';
+import { counterparty, caseName, savedCopyNote } from './views.js';
 
 const core = () => self.ELCore;
 const PAGE = 30;
@@ -15,8 +15,8 @@ const PAGE = 30;
 async function loadCase(id, main, ctx) {
   const msgs = messageArea();
   try {
-    const { data, stale } = await api.getSaved(`/api/cases/${id}/`);
-    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    const { data, stale, at } = await api.getSaved(`/api/cases/${id}/`);
+    if (stale) msgs.set(savedCopyNote(at), 'info');
     core().db.put('kv', id, 'lastCase').catch(() => {}); // where files shared to the app go
     return { kase: data, msgs };
   } catch (err) {
@@ -30,7 +30,7 @@ function back(caseId) {
 }
 
 function subHeader(kase, title) {
-  return [back(kase.id), h('h1', null, title), h('p', { class: 'meta' }, kase.title)];
+  return [back(kase.id), h('h1', null, title), h('p', { class: 'meta' }, caseName(kase))];
 }
 
 /* Load thumbnails behind the token, a few at a time, as blob: URLs freed when the screen goes. */
@@ -62,15 +62,16 @@ export async function caseView(main, [id], ctx) {
   ctx.setTitle(kase.title);
   const counts = (kase.counts && kase.counts.by_kind) || {};
   const countText = Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${label('kind', k)} ${n}`).join(' · ');
-  main.append(
+  // add(), not append(): append() would write an absent part (null) as the text "null".
+  add(main, [
     h('p', { class: 'back' }, link('#/cases', `← ${t('nav.cases')}`)),
-    h('h1', null, kase.title),
-    h('p', { class: 'meta' }, [counterparty(kase), label('jurisdiction', kase.jurisdiction), kase.timezone].filter(Boolean).join(' · ')),
+    h('h1', null, caseName(kase)),
+    discreet() ? null : h('p', { class: 'meta' }, [counterparty(kase), label('jurisdiction', kase.jurisdiction), zoneName(kase.timezone)].filter(Boolean).join(' · ')),
     countText ? h('p', { class: 'meta' }, countText) : null,
     msgs,
     h('nav', { class: 'actions', 'aria-label': t('case.actions') }, h('ul', null,
       ['upload', 'record', 'import', 'numbers', 'findings', 'bundles', 'invite'].map((a) =>
-        h('li', null, link(`#/case/${id}/${a}`, t(`case.action.${a}`), a === 'upload' ? 'action primary' : 'action'))))));
+        h('li', null, link(`#/case/${id}/${a}`, t(`case.action.${a}`), a === 'upload' ? 'action primary' : 'action')))))]);
   main.append(timelineSection(kase, ctx));
 }
 
@@ -95,13 +96,14 @@ function timelineSection(kase, ctx, base = '') {
       let data;
       if (page === 0) {
         // Newest first: the first page tells how many there are; then read from the end.
-        const first = (await api.getSaved(`/api/cases/${kase.id}/timeline/?page_size=${PAGE}${query}`)).data;
+        // core.timelineUrl: the same URLs the saved copies are refreshed under.
+        const first = (await api.getSaved(core().timelineUrl(kase.id, PAGE, 1, query))).data;
         const last = Math.max(1, Math.ceil(first.count / PAGE));
         summary.textContent = t('timeline.count', { n: first.count });
         page = last;
-        data = last === 1 ? first : (await api.getSaved(`/api/cases/${kase.id}/timeline/?page_size=${PAGE}&page=${last}${query}`)).data;
+        data = last === 1 ? first : (await api.getSaved(core().timelineUrl(kase.id, PAGE, last, query))).data;
       } else {
-        data = (await api.getSaved(`/api/cases/${kase.id}/timeline/?page_size=${PAGE}&page=${page}${query}`)).data;
+        data = (await api.getSaved(core().timelineUrl(kase.id, PAGE, page, query))).data;
       }
       if (!ctx.current()) return;
       data.results.slice().reverse().forEach((e) => list.append(entry(e, kase, thumbs)));
@@ -144,7 +146,7 @@ function entry(e, kase, thumbs) {
   }
   const who = [e.contact_name, e.number].filter(Boolean).join(' ');
   const role = e.role ? h('span', { class: `role role-${e.role}` }, label('role', e.role)) : null;
-  const head = `${label('type', e.type)} · ${label('direction', e.direction)}${e.channel && e.channel !== 'phone' && e.channel !== 'sms' ? ` · ${label('channel', e.channel)}` : ''}`;
+  const head = eventName(e.type, e.direction, e.channel);
   return h('li', { class: `entry ${e.type} dir-${e.direction}` },
     h('div', { class: 'body' },
       h('p', { class: 'what' }, head, e.type === 'call' && e.duration_s ? ` · ${t('timeline.duration', { s: e.duration_s })}` : ''),
@@ -197,9 +199,16 @@ function fileRow(file) {
   row.progress = (loaded, total) => bar.set(total ? (loaded * 100) / total : 0);
   row.setHash = (sha) => {
     row.dataset.sha256 = sha || '';
-    add(clear(hash), [sha ? ['SHA-256 ', h('code', null, shortHash(sha))] : t('upload.no_hash')]);
+    add(clear(hash), [sha ? ['SHA-256 ', h('code', null, shortHash(sha))] : t(noHashReason(file))]);
   };
   return row;
+}
+
+/* Why there is no phone-side hash: the file is too large, or this browser has no crypto.subtle
+   (an address that is not https://), or hashing failed. */
+function noHashReason(file) {
+  const why = core().hashSkipped(file);
+  return why === 'too-large' ? 'upload.too_big_to_hash' : why === 'no-crypto' ? 'upload.no_hash' : 'upload.hash_failed';
 }
 
 /* Tie rows to queue ids and follow the queue's events. */
@@ -276,19 +285,24 @@ function contributionMeta(c, tag = 'span') {
     h(tag, { class: 'meta until' }, t('contrib.until', { date: fmtTime(c.expires_at, undefined, true) }))];
 }
 
+/* The borrower's case title, or in discreet mode "笔记 1", "笔记 2"… in the list's order. */
+function contributionName(c, index) {
+  return discreet() ? t('discreet.case', { date: String(index + 1) }) : c.case_title;
+}
+
 export async function contributionsView(main, _params, ctx) {
   ctx.setTitle(t('contrib.title'));
   const msgs = messageArea();
   const list = h('ul', { class: 'cards contributions', 'aria-busy': 'true' });
   main.append(h('h1', null, t('contrib.title')), h('p', { class: 'lead' }, t('contrib.lead')), msgs, list);
   try {
-    const { data, stale } = await api.getSaved('/api/contributions/');
+    const { data, stale, at } = await api.getSaved('/api/contributions/');
     if (!ctx.current()) return;
-    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    if (stale) msgs.set(savedCopyNote(at), 'info');
     list.removeAttribute('aria-busy');
     if (!data.length) list.append(h('li', null, t('contrib.none')));
-    data.forEach((c) => list.append(h('li', null, h('a', { href: `#/contribution/${c.id}`, class: 'case-card' },
-      h('span', { class: 'case-title' }, c.case_title), ...contributionMeta(c)))));
+    data.forEach((c, i) => list.append(h('li', null, h('a', { href: `#/contribution/${c.id}`, class: 'case-card' },
+      h('span', { class: 'case-title' }, contributionName(c, i)), ...contributionMeta(c)))));
   } catch (err) {
     list.removeAttribute('aria-busy');
     msgs.set(errorText(err));
@@ -299,9 +313,11 @@ export async function contributionView(main, [id], ctx) {
   const msgs = messageArea();
   const backLink = h('p', { class: 'back' }, link('#/contributions', `← ${t('contrib.title')}`));
   let c;
+  let all = [];
   try {
-    const { data, stale } = await api.getSaved('/api/contributions/');
-    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    const { data, stale, at } = await api.getSaved('/api/contributions/');
+    if (stale) msgs.set(savedCopyNote(at), 'info');
+    all = data;
     c = data.find((x) => x.id === id);
   } catch (err) { msgs.set(errorText(err)); }
   if (!ctx.current()) return;
@@ -324,7 +340,7 @@ export async function contributionView(main, [id], ctx) {
   }
   ctx.onCleanup(queue.onQueue((e) => { if (e.type === 'done') refresh(); }));
   main.append(backLink, h('h1', null, t('contrib.add')),
-    h('p', { class: 'meta case-title' }, c.case_title), ...contributionMeta(c, 'p'),
+    h('p', { class: 'meta case-title' }, contributionName(c, all.indexOf(c))), ...contributionMeta(c, 'p'),
     msgs, h('p', { class: 'lead' }, t('contrib.upload_lead', { who: c.invited_by })),
     ...uploadPanel(ctx, { url }),
     h('p', { class: 'hint' }, t('upload.promise')),
@@ -347,12 +363,12 @@ export async function recordView(main, [id], ctx) {
   const { kase, msgs } = await loadCase(id, main, ctx);
   if (!kase || !ctx.current()) return;
   ctx.setTitle(t('record.title'));
-  const zoneHint = t('record.zone', { zone: kase.timezone });
+  const zoneHint = t('record.zone', { zone: zoneName(kase.timezone) });
   const callMsgs = messageArea();
   const call = h('form', { class: 'card' },
     h('h2', null, t('record.call')),
     field(t('record.number'), h('input', { name: 'number', type: 'tel', required: true, autocomplete: 'off' })),
-    field(t('record.direction'), select('direction', ['missed', 'in', 'out', 'rejected'].map((d) => [d, label('direction', d)]), 'missed')),
+    field(t('record.direction'), select('direction', ['missed', 'in', 'out', 'rejected'].map((d) => [d, directionName('call', d)]), 'missed')),
     field(t('record.call_channel'), select('channel', ['phone', 'wechat', 'visit', 'other'].map((c) => [c, label('channel', c)]), 'phone')),
     field(t('record.when'), h('input', { name: 'started_at', type: 'datetime-local', required: true, value: nowInZone(kase.timezone) }), zoneHint),
     field(t('record.minutes'), h('input', { name: 'minutes', type: 'number', min: '0', step: '0.5', inputmode: 'decimal' })),
@@ -372,7 +388,7 @@ export async function recordView(main, [id], ctx) {
   const message = h('form', { class: 'card' },
     h('h2', null, t('record.message')),
     field(t('record.msg_channel'), select('channel', ['sms', 'wechat', 'letter', 'email', 'other'].map((c) => [c, label('channel', c)]), 'sms')),
-    field(t('record.direction'), select('direction', ['in', 'out'].map((d) => [d, label('direction', d)]), 'in')),
+    field(t('record.direction'), select('direction', ['in', 'out'].map((d) => [d, directionName('message', d)]), 'in')),
     field(t('record.address'), h('input', { name: 'address', required: true, autocomplete: 'off' }), t('record.address_hint')),
     field(t('record.body'), h('textarea', { name: 'body', required: true, rows: '4' })),
     field(t('record.when'), h('input', { name: 'sent_at', type: 'datetime-local', required: true, value: nowInZone(kase.timezone) }), zoneHint),
@@ -497,7 +513,8 @@ export async function importView(main, [id], ctx) {
       if (stopped) return;
       current.replaceChildren(importStatus(job));
       if (job.status === 'needs_mapping') { current.append(mappingStep(job, () => follow(importId))); return; }
-      if (job.status === 'done' || job.status === 'failed') return;
+      if (job.status === 'done') { api.refreshCase(id); return; } // the timeline, numbers and charts grew
+      if (job.status === 'failed') return;
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -509,7 +526,7 @@ export async function importView(main, [id], ctx) {
     input.value = '';
     const pending = files.map((f) => { const row = fileRow(f); list.append(row); return row; });
     let n = 0;
-    await queue.addFiles(files, { caseId: id }, (file, qid) => { const row = pending[n++]; rows.set(qid, row); row.update('waiting'); row.setHash(''); });
+    await queue.addFiles(files, { caseId: id }, (file, qid, sha) => { const row = pending[n++]; rows.set(qid, row); row.update('waiting'); row.setHash(sha); });
   });
   main.append(...subHeader(kase, t('import.title')), msgs, h('p', { class: 'lead' }, t('import.lead')),
     h('ul', { class: 'plain' }, ['import.f1', 'import.f2', 'import.f3', 'import.f4'].map((k) => h('li', null, t(k)))),
@@ -536,7 +553,8 @@ export async function numbersView(main, [id], ctx) {
   if (!kase || !ctx.current()) return;
   ctx.setTitle(t('numbers.title'));
   const list = h('ul', { class: 'cards numbers' });
-  main.append(...subHeader(kase, t('numbers.title')), msgs, h('p', { class: 'lead' }, t('numbers.lead')), list);
+  main.append(...subHeader(kase, t('numbers.title')), msgs, h('p', { class: 'lead' }, t('numbers.lead')),
+    h('p', { class: 'hint' }, t('numbers.counts_hint')), list);
   let numbers;
   try { numbers = (await api.getSaved(`/api/cases/${id}/numbers/`)).data; } catch (err) { msgs.set(errorText(err)); return; }
   if (!ctx.current()) return;
@@ -558,10 +576,19 @@ export async function numbersView(main, [id], ctx) {
     });
     list.append(h('li', { class: 'card' },
       h('p', { class: 'name' }, n.number, n.contact_name ? ` (${n.contact_name})` : ''),
-      h('p', { class: 'meta' }, t('numbers.counts', { calls: n.calls, messages: n.messages })),
+      h('p', { class: 'meta counts' }, numberCounts(n)),
       h('p', { class: 'meta' }, fmtTime(n.first_at, kase.timezone, true), ' – ', fmtTime(n.last_at, kase.timezone, true)),
       form));
   }
+}
+
+/* "来电 3 · 去电 1 · 收到信息 2 · 发出信息 0": who placed what (older servers: everything as incoming). */
+function numberCounts(n) {
+  const has = n.calls_in !== undefined;
+  return t('numbers.counts', {
+    calls_in: has ? n.calls_in : n.calls, calls_out: has ? n.calls_out : 0,
+    messages_in: has ? n.messages_in : n.messages, messages_out: has ? n.messages_out : 0,
+  });
 }
 
 /* ---------- findings and charts ---------- */
@@ -578,26 +605,7 @@ export async function findingsView(main, [id], ctx) {
     api.getSaved(`/api/cases/${id}/charts/`).then((r) => r.data).catch(() => null),
   ]);
   if (!ctx.current()) return;
-  if (charts) {
-    const tot = charts.totals || {};
-    const night = charts.night_contacts || {};
-    const section = h('section', { class: 'charts', 'aria-labelledby': 'ch-h' }, h('h2', { id: 'ch-h' }, t('charts.title')),
-      h('ul', { class: 'totals' },
-        h('li', null, h('strong', null, String(tot.calls || 0)), ' ', t('charts.calls')),
-        h('li', null, h('strong', null, String(tot.messages || 0)), ' ', t('charts.messages')),
-        h('li', { class: 'night' }, h('strong', null, String(night.count || 0)), ' ', t('charts.night', { from: night.from || '22:00', to: night.to || '08:00' }))));
-    const days = charts.calls_per_day || [];
-    if (days.length) section.append(barChart(t('charts.per_day'), days.slice(-31).map((d) => ({ label: d.date.slice(5), value: d.calls + (d.messages || 0) })), { every: days.length > 10 ? 5 : 1 }));
-    const hours = charts.contacts_by_hour || [];
-    if (hours.length) section.append(barChart(t('charts.by_hour'), hours.map((v, hr) => ({ label: String(hr), value: v, cls: hr >= 22 || hr < 8 ? 'bar night' : 'bar' })), { every: 3 }));
-    const top = charts.top_numbers || [];
-    if (top.length) {
-      section.append(h('h3', null, t('charts.top')), h('ol', { class: 'top' }, top.slice(0, 10).map((n) => h('li', null,
-        n.number, ' — ', t('numbers.counts', { calls: n.calls, messages: n.messages }),
-        n.role ? ` · ${label('role', n.role)}` : (n.inferred_collector ? ` · ${t('charts.inferred')}` : '')))));
-    }
-    main.append(section);
-  }
+  if (charts) main.append(chartsSection(charts, id));
   const box = h('section', { 'aria-labelledby': 'fi-h' }, h('h2', { id: 'fi-h' }, t('findings.list')));
   if (!findings.length) box.append(h('p', null, t('findings.none')));
   box.append(h('ul', { class: 'cards findings' }, findings.map((f) => h('li', { class: 'card finding' },
@@ -610,6 +618,45 @@ export async function findingsView(main, [id], ctx) {
     f.support ? perDay(f.support.per_day) : null,
     f.support ? link(`#/case/${id}/finding/${encodeURIComponent(f.rule)}`, t('findings.open', { n: f.support.total }), 'button-link') : null))));
   main.append(box);
+}
+
+/* What the charts count, said in their titles: totals of all calls and messages (both ways), then
+   contacts placed by collectors (per day, by hour, at night), then who called or wrote most. */
+function chartsSection(charts, caseId) {
+  const tot = charts.totals || {};
+  const night = charts.night_contacts || {};
+  const collected = tot.collection_contacts || 0;
+  const section = h('section', { class: 'charts', 'aria-labelledby': 'ch-h' }, h('h2', { id: 'ch-h' }, t('charts.title')),
+    h('ul', { class: 'totals' },
+      h('li', null, h('strong', null, String(tot.calls || 0)), ' ', t('charts.calls')),
+      h('li', null, h('strong', null, String(tot.messages || 0)), ' ', t('charts.messages')),
+      h('li', null, h('strong', null, String(collected)), ' ', t('charts.contacts')),
+      h('li', { class: 'night' }, h('strong', null, String(night.count || 0)), ' ', t('charts.night', { from: night.from || '22:00', to: night.to || '08:00' }))));
+  if (!collected && tot.events) {
+    section.append(h('p', { class: 'msg info' }, t('charts.no_collectors'), ' ', link(`#/case/${caseId}/numbers`, t('case.action.numbers'))));
+  }
+  const days = everyDay(charts.calls_per_day || []);
+  if (days.length) {
+    section.append(dayChart(t('charts.per_day'), days.map(([day, d]) => [day, d ? d.calls + (d.messages || 0) : 0])));
+  }
+  const hours = charts.contacts_by_hour || [];
+  if (hours.length) section.append(barChart(t('charts.by_hour'), hours.map((v, hr) => ({ label: String(hr), value: v, cls: hr >= 22 || hr < 8 ? 'bar night' : 'bar' })), { every: 3 }));
+  const top = charts.top_numbers || [];
+  if (top.length) {
+    // The engine counts what the other side placed (direction not "out"), as the numbers screen's 来电 and 收到信息.
+    section.append(h('h3', null, t('charts.top')), h('ol', { class: 'top' }, top.slice(0, 10).map((n) => h('li', null,
+      n.number, ' — ', t('charts.top_counts', { calls: n.calls, messages: n.messages }),
+      n.role ? ` · ${label('role', n.role)}` : (n.inferred_collector ? ` · ${t('charts.inferred')}` : '')))));
+  }
+  return section;
+}
+
+/* A bar a day, every day from the first to the last: a long run scrolls sideways (opened at the
+   latest day) and the note under it says how many days it covers. days: [[YYYY-MM-DD, n], …] */
+function dayChart(title, days) {
+  const said = { n: days.length, from: days[0][0], to: days[days.length - 1][0] };
+  const note = (scrolls) => t(scrolls ? 'charts.days_scroll' : 'charts.days', said);
+  return barChart(title, days.map(([day, value]) => ({ label: day.slice(5), value })), { minSlot: 10, note, anchor: 'end' });
 }
 
 function perDay(days) {
@@ -629,24 +676,18 @@ export async function findingView(main, [id, rule], ctx) {
   const f = findings.find((x) => x.rule === rule);
   ctx.setTitle(f ? pick(f.title) : t('findings.title'));
   main.append(h('p', { class: 'back' }, link(`#/case/${id}/findings`, `← ${t('findings.title')}`)),
-    h('h1', null, f ? pick(f.title) : t('findings.gone')), msgs);
+    h('h1', { class: f ? null : 'gone' }, f ? pick(f.title) : t('findings.gone')), msgs);
   if (!f) return;
   const days = (f.support && f.support.per_day) || [];
   main.append(
     h('p', { class: 'count' }, t('findings.count', { n: f.count }), f.first_at ? [' · ', fmtTime(f.first_at, kase.timezone, true), ' – ', fmtTime(f.last_at, kase.timezone, true)] : ''),
     h('p', null, pick(f.summary)),
-    days.length ? barChart(t('findings.per_day'), days.map((d) => ({ label: d.day.slice(5), value: d.count })), { every: days.length > 10 ? 5 : 1 }) : null,
-    timelineSection(kase, ctx, `&finding=${encodeURIComponent(rule)}`));
+  );
+  if (days.length) main.append(dayChart(t('findings.per_day'), everyDay(days, 'day').map(([day, d]) => [day, d ? d.count : 0])));
+  main.append(timelineSection(kase, ctx, `&finding=${encodeURIComponent(rule)}`));
 }
 
 /* ---------- bundles: report, packet, sharing, submissions ---------- */
-
-/* Only the authorities of the case's place (the server refuses others): evidence/reports/authorities.py. */
-const AUTHORITIES = {
-  CN: ['cn-12378', 'cn-nifa', 'cn-12321', 'cn-police', 'cn-12315', 'generic'],
-  US: ['us-cfpb', 'generic'], UK: ['uk-fos', 'generic'], OTHER: ['generic'],
-};
-const authoritiesFor = (jurisdiction) => AUTHORITIES[jurisdiction] || AUTHORITIES.OTHER;
 
 export async function bundlesView(main, [id], ctx) {
   const { kase, msgs } = await loadCase(id, main, ctx);
@@ -707,7 +748,7 @@ export async function bundleView(main, [id, bundleId], ctx) {
   ctx.setTitle(t('bundle.title'));
   const statusBox = h('div', { 'aria-live': 'polite' });
   const after = h('div');
-  main.append(h('p', { class: 'back' }, link(`#/case/${id}/bundles`, `← ${t('bundles.title')}`)), h('h1', null, t('bundle.title')), h('p', { class: 'meta' }, kase.title), msgs, statusBox, after);
+  main.append(h('p', { class: 'back' }, link(`#/case/${id}/bundles`, `← ${t('bundles.title')}`)), h('h1', null, t('bundle.title')), h('p', { class: 'meta' }, caseName(kase)), msgs, statusBox, after);
   const bar = progressBar(t('bundle.progress'));
   const state = h('p', { class: 'state' });
   statusBox.append(state, bar);
@@ -745,12 +786,21 @@ function shareSection(bundle, kase, ctx) {
   const out = messageArea();
   const list = h('ul', { class: 'cards' });
   const created = h('div');
+  // Ticked only once the account is known to have an e-mail address: a notice needs somewhere to go.
+  const notify = h('input', { name: 'notify', checked: false, disabled: true });
+  const notifyHint = h('p', { class: 'hint', id: 'notify-hint', hidden: true }, t('share.notify_no_email'));
   const form = h('form', { class: 'card' },
     field(t('share.lawyer'), h('input', { name: 'lawyer', required: true, autocomplete: 'off', autocapitalize: 'none' }), t('share.lawyer_hint')),
     field(t('share.until'), h('input', { name: 'until', type: 'date', required: true, value: daysAhead(30), min: daysAhead(1), max: daysAhead(365) })),
     check(t('share.download'), h('input', { name: 'can_download', checked: true })),
-    check(t('share.notify'), h('input', { name: 'notify', checked: true })),
+    check(t('share.notify'), notify), notifyHint,
     out, h('button', { type: 'submit', class: 'primary' }, t('share.submit')));
+  api.me().then((who) => {
+    if (!ctx.current()) return;
+    if (who && who.email) { notify.disabled = false; notify.checked = true; return; }
+    notifyHint.hidden = false;
+    notify.setAttribute('aria-describedby', 'notify-hint');
+  }).catch(() => { notifyHint.hidden = false; notify.setAttribute('aria-describedby', 'notify-hint'); });
   async function refresh() {
     let shares;
     try { shares = await api.get(`/api/bundles/${bundle.id}/shares/`); } catch (err) { out.set(errorText(err)); return; }
@@ -763,7 +813,7 @@ function shareSection(bundle, kase, ctx) {
     e.preventDefault();
     const v = formValues(form);
     if (!v.lawyer || !v.until) { out.set(t('share.missing')); return; }
-    const body = { lawyer: v.lawyer, expires_at: endOfDay(v.until), can_download: form.elements.can_download.checked, notify: form.elements.notify.checked };
+    const body = { lawyer: v.lawyer, expires_at: endOfDay(v.until), can_download: form.elements.can_download.checked, notify: !notify.disabled && notify.checked };
     busy(form, async () => {
       try {
         const sh = await api.post(`/api/bundles/${bundle.id}/shares/`, body);
@@ -827,7 +877,13 @@ function submissionSection(bundle, kase, ctx) {
     e.preventDefault();
     const v = formValues(form);
     busy(form, async () => {
-      try { await api.post(`/api/bundles/${bundle.id}/submissions/`, v); out.set(t('submit.saved'), 'ok'); form.elements.reference.value = ''; refresh(); } catch (err) { out.set(errorText(err)); }
+      try {
+        await api.post(`/api/bundles/${bundle.id}/submissions/`, v);
+        out.set(t('submit.saved'), 'ok');
+        form.elements.reference.value = '';
+        form.elements.note.value = ''; // it is kept, and shown on the submission below
+        refresh();
+      } catch (err) { out.set(errorText(err)); }
     });
   });
   refresh();
@@ -861,7 +917,7 @@ function submissionCard(sub, kase, refresh) {
   const receipt = h('input', { type: 'file', name: 'receipt', accept: 'image/*,application/pdf', class: 'receipt-input' });
   const form = h('form', { class: 'step-form' },
     field(t('submit.step_status'), select('status', STEPS.map((st) => [st, label('substatus', st)]), 'acknowledged')),
-    field(t('submit.step_at'), h('input', { name: 'at', type: 'datetime-local' }), t('submit.step_at_hint', { zone: kase.timezone })),
+    field(t('submit.step_at'), h('input', { name: 'at', type: 'datetime-local' }), t('submit.step_at_hint', { zone: zoneName(kase.timezone) })),
     field(t('submit.step_note'), h('input', { name: 'note', maxlength: '500' })),
     field(t('submit.step_receipt'), receipt, t('submit.step_receipt_hint')),
     out, h('button', { type: 'submit' }, t('submit.step_save')));
@@ -881,13 +937,18 @@ function submissionCard(sub, kase, refresh) {
       if (at) body.at = at;
     }
     busy(form, async () => {
-      try { await api.post(`/api/submissions/${sub.id}/updates/`, body); refresh(); } catch (err) { out.set(errorText(err)); }
+      try {
+        await api.post(`/api/submissions/${sub.id}/updates/`, body);
+        if (receipt.files.length) api.refreshCase(kase.id); // the receipt is kept in the case as evidence
+        refresh();
+      } catch (err) { out.set(errorText(err)); }
     });
   });
   const updates = sub.updates || [];
   return h('li', { class: 'card submission', 'data-id': sub.id },
     h('p', { class: 'name' }, sub.authority_label), h('p', { class: 'meta' }, `${sub.channel_label} · ${fmtTime(sub.submitted_at, kase.timezone)} · ${sub.status_label}`),
     sub.reference ? h('p', null, t('submit.reference'), ': ', h('code', null, sub.reference)) : null,
+    sub.note ? h('p', { class: 'note' }, t('submit.note'), ': ', sub.note) : null,
     updates.length ? [h('h3', null, t('submit.history')), h('ol', { class: 'history' }, updates.map((u) => h('li', { class: `step status-${u.status}` },
       h('p', null, h('strong', null, u.status_label), ' · ', time(u.at, kase.timezone)),
       u.note ? h('p', null, u.note) : null,

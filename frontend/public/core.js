@@ -49,14 +49,23 @@
     },
     del: function (store, key) { return run(store, 'readwrite', function (s) { return s.delete(key); }); },
     all: function (store) { return run(store, 'readonly', function (s) { return s.getAll(); }); },
+    keys: function (store) { return run(store, 'readonly', function (s) { return s.getAllKeys(); }); },
     count: function (store) { return run(store, 'readonly', function (s) { return s.count(); }); },
     clear: function (store) { return run(store, 'readwrite', function (s) { return s.clear(); }); },
   };
 
   var HASH_LIMIT = 256 * 1024 * 1024; // larger files are hashed by the server only
 
+  /* Why the phone does not hash a file: '' (it does), 'too-large', or 'no-crypto' (crypto.subtle
+     exists only in a secure context: an https:// address or localhost). */
+  function hashSkipped(blob) {
+    if (blob && blob.size > HASH_LIMIT) return 'too-large';
+    if (!g.crypto || !g.crypto.subtle) return 'no-crypto';
+    return '';
+  }
+
   function sha256(blob) {
-    if (!g.crypto || !g.crypto.subtle || blob.size > HASH_LIMIT) return Promise.resolve('');
+    if (hashSkipped(blob)) return Promise.resolve('');
     return blob.arrayBuffer().then(function (buf) {
       return g.crypto.subtle.digest('SHA-256', buf);
     }).then(function (digest) {
@@ -135,6 +144,68 @@
     });
   }
 
+  /* ---- saved API answers: what the app shows while offline ---- */
+
+  function saveAnswer(url, data) { return db.put('cache', { data: data, at: Date.now() }, url); }
+
+  /* A page of a case's timeline; query is the filters ('&kind=call…'). Page 1 goes without page=. */
+  function timelineUrl(caseId, size, page, query) {
+    return '/api/cases/' + caseId + '/timeline/?page_size=' + size + (page > 1 ? '&page=' + page : '') + (query || '');
+  }
+  var FIRST_TIMELINE_PAGE = /^\/api\/cases\/([\w-]+)\/timeline\/\?page_size=(\d+)((?:&(?!page=)[^&]*)*)$/;
+  var CASE_PATH = /^\/api\/cases\/([\w-]+)\//;
+  var CHANGES_NO_COPY = /^\/api\/cases\/[\w-]+\/(bundles|invitees)\//; // nothing saved shows these
+
+  /* The saved answers a write to these paths makes out of date. The case list always (its counts;
+     a new case), and every saved answer of a case that changed. */
+  function staleKeys(paths, keys) {
+    var out = [];
+    function add(key) { if (out.indexOf(key) === -1) out.push(key); }
+    paths.forEach(function (p) {
+      if (p.indexOf('/api/contributions/') === 0) { if (keys.indexOf('/api/contributions/') !== -1) add('/api/contributions/'); return; }
+      if (p.indexOf('/api/cases/') !== 0 || CHANGES_NO_COPY.test(p)) return;
+      add('/api/cases/');
+      var m = CASE_PATH.exec(p);
+      if (!m) return;
+      var prefix = '/api/cases/' + m[1] + '/';
+      keys.forEach(function (key) { if (typeof key === 'string' && key.indexOf(prefix) === 0) add(key); });
+    });
+    return out;
+  }
+
+  /* Fetch again every saved answer that `paths` (written to just now) made out of date, one at a
+     time; a first timeline page brings its new last page along (the app reads newest first).
+     Stops quietly at a network error, keeping the older copies. */
+  function refreshSaved(paths, token, lang) {
+    if (!token) return Promise.resolve(0);
+    var headers = { Authorization: 'Token ' + token, 'Accept-Language': lang || 'zh-Hans', Accept: 'application/json' };
+    function get(url) {
+      return fetch(url, { headers: headers, credentials: 'omit', cache: 'no-store' }).then(function (r) {
+        if (r.status === 404) return db.del('cache', url).then(function () { return null; });
+        if (!r.ok) return null;
+        return r.json().then(function (data) { return saveAnswer(url, data).then(function () { return data; }); });
+      });
+    }
+    return db.keys('cache').then(function (keys) {
+      var todo = staleKeys(paths, keys);
+      var done = 0;
+      function next(i) {
+        if (i >= todo.length) return done;
+        return get(todo[i]).then(function (data) {
+          done += 1;
+          var m = FIRST_TIMELINE_PAGE.exec(todo[i]);
+          if (m && data && typeof data.count === 'number') {
+            var size = Number(m[2]);
+            var last = timelineUrl(m[1], size, Math.max(1, Math.ceil(data.count / size)), m[3]);
+            if (last !== todo[i] && todo.indexOf(last) === -1) todo.push(last);
+          }
+          return next(i + 1);
+        });
+      }
+      return next(0);
+    }).catch(function () { return 0; });
+  }
+
   var channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('el-queue') : null;
   function announce(message) {
     if (channel) channel.postMessage(message);
@@ -157,8 +228,9 @@
         var items = r[2].filter(placed).sort(function (a, b) { return a.id - b.id; });
         if (!token) return { sent: 0, stopped: items.length ? 'no-token' : '' };
         var sent = 0;
+        var touched = [];
         function next(i) {
-          if (i >= items.length) return { sent: sent, stopped: '' };
+          if (i >= items.length) return { sent: sent, stopped: '', touched: touched, token: token, lang: lang };
           var item = items[i];
           return db.get('queue', item.id).then(function (still) {
             if (!still) return next(i + 1); // removed meanwhile
@@ -168,6 +240,7 @@
               announce({ type: what, id: item.id, status: res.status, body: res.body, name: item.name, target: item.target });
               if (what === 'done') {
                 sent += 1;
+                touched.push(urlFor(item));
                 return db.del('queue', item.id).then(function () { return next(i + 1); });
               }
               if (what === 'refused') {
@@ -176,7 +249,7 @@
                   return db.put('refused', { name: item.name, caseId: item.caseId, detail: detail, status: res.status, at: new Date().toISOString() });
                 }).then(function () { return next(i + 1); });
               }
-              return { sent: sent, stopped: what };
+              return { sent: sent, stopped: what, touched: touched, token: token, lang: lang };
             });
           });
         }
@@ -184,12 +257,15 @@
       });
     }).then(function (result) {
       announce({ type: 'changed' });
-      return result;
+      // What was sent changed the case: its saved copies follow (after the lock, so sending never waits).
+      var refreshed = result.touched && result.touched.length ? refreshSaved(result.touched, result.token, result.lang) : Promise.resolve(0);
+      return refreshed.then(function () { return { sent: result.sent, stopped: result.stopped }; });
     });
   }
 
   g.ELCore = {
-    db: db, sha256: sha256, enqueue: enqueue, flush: flush, outcome: outcome,
+    db: db, sha256: sha256, hashSkipped: hashSkipped, enqueue: enqueue, flush: flush, outcome: outcome,
+    saveAnswer: saveAnswer, refreshSaved: refreshSaved, timelineUrl: timelineUrl,
     formFor: formFor, urlFor: urlFor, placed: placed, announce: announce,
     channel: function () { return typeof BroadcastChannel === 'function' ? new BroadcastChannel('el-queue') : null; },
   };

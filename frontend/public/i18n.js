@@ -7,7 +7,8 @@ const zh = {
   'nav.label': '主要导航', 'nav.cases': '我的案件', 'nav.contributions': '受邀案件', 'nav.queue': '待发送', 'nav.settings': '设置',
   'error.network': '连不上服务器。请检查网络，稍后再试。', 'error.status': '服务器拒绝了请求（{status}）。',
   'error.unexpected': '出了点问题。请返回重试。',
-  'offline.saved_copy': '现在离线：显示的是上次保存的内容。',
+  'offline.saved_copy': '现在离线：显示的是上次保存的内容。', 'offline.saved_at': '现在离线：显示的是 {time} 保存的内容。',
+  'discreet.case': '笔记 {date}', 'discreet.items': '{n} 项', 'zone.beijing': '北京时间',
   'signin.title': '登录', 'signin.lead': '在这里保存催收骚扰的截图、照片、录音和通话记录。每个文件一到服务器就计算哈希并记录时间，原件不会被改动。',
   'signin.username': '用户名', 'signin.password': '密码', 'signin.otp': '验证码（身份验证器 App）', 'signin.otp_hint': '打开身份验证器 App，输入显示的 6 位数字。',
   'signin.submit': '登录', 'signin.working': '正在登录…', 'signin.missing': '请填写用户名和密码。',
@@ -25,10 +26,11 @@ const zh = {
   'signup.closed_note': '有些服务器不开放注册。如果这里注册不了，请服务的运营者为您创建账户，或者使用收到的邀请链接。',
   'cases.title': '我的案件', 'cases.none': '还没有案件。先建一个案件，再添加证据。', 'cases.new': '新建案件',
   'cases.items': '{n} 份证据',
+  'cases.offline_create': '现在离线。联网后才能新建案件。', 'cases.none_offline': '这台手机上还没有保存案件列表。联网后再打开这里。',
   'case.title_field': '案件名称', 'case.title_hint': '例如：“某某贷 催收”。只有您自己看得到。', 'case.title_missing': '请填写案件名称。',
   'case.jurisdiction': '所在地区', 'case.lender': '放贷机构', 'case.app': '借款 App', 'case.agency': '催收公司',
   'case.create': '建立案件', 'case.unavailable': '打不开这个案件', 'case.back': '返回案件', 'case.actions': '案件操作',
-  'case.action.upload': '添加截图、照片、录音', 'case.action.record': '手动记录来电或短信', 'case.action.import': '导入手机通话和短信记录',
+  'case.action.upload': '添加截图、照片、录音', 'case.action.record': '手动记录通话或短信', 'case.action.import': '导入手机通话和短信记录',
   'case.action.numbers': '号码和标记', 'case.action.findings': '违规情况和图表', 'case.action.bundles': '报告、分享、投诉',
   'case.action.invite': '邀请亲友补充证据',
   'timeline.title': '时间线', 'timeline.kind': '类型', 'timeline.all': '全部', 'timeline.number': '号码', 'timeline.apply': '筛选',
@@ -44,14 +46,15 @@ const zh = {
   'upload.note': '备注', 'upload.note_hint': '例如：“催收员威胁要打给我单位”。',
   'upload.list': '正在添加的文件', 'upload.preparing': '正在计算哈希…', 'upload.waiting': '等待发送', 'upload.waiting_offline': '等待发送（离线，联网后自动发送）',
   'upload.sending': '正在发送…', 'upload.saved': '已保存 ✓', 'upload.already': '已保存过（同一个文件）✓', 'upload.in_case': '案件里已经有这个文件 ✓', 'upload.refused': '服务器不接受',
-  'upload.signin_again': '请重新登录后发送', 'upload.no_hash': '（这台手机不能计算哈希，由服务器计算）',
+  'upload.signin_again': '请重新登录后发送', 'upload.no_hash': '（这个浏览器要在 HTTPS 网址下才能在手机上计算哈希，这次由服务器计算）',
+  'upload.too_big_to_hash': '（文件超过 256 MB，手机不计算哈希，由服务器计算）', 'upload.hash_failed': '（手机没能计算哈希，由服务器计算）',
   'upload.progress_of': '{name} 的发送进度', 'upload.offline': '现在离线。选中的文件会保存在手机上，联网后自动发送。',
   'upload.promise': '服务器收到后会记下 SHA-256 哈希和接收时间，原件原样保存。',
-  'record.title': '手动记录', 'record.lead': '导出文件里没有的来电和信息（微信语音、上门、信件），可以在这里记下来。',
-  'record.call': '来电', 'record.message': '短信或信息', 'record.number': '对方号码', 'record.direction': '方向',
+  'record.title': '手动记录', 'record.lead': '导出文件里没有的通话和信息（微信语音、上门、信件），可以在这里记下来。',
+  'record.call': '一次通话', 'record.message': '短信或信息', 'record.number': '对方号码', 'record.direction': '方向',
   'record.call_channel': '方式', 'record.msg_channel': '渠道', 'record.when': '时间', 'record.zone': '按案件所在时区（{zone}）的当地时间。',
   'record.minutes': '通话时长（分钟）', 'record.note': '备注', 'record.address': '对方号码或名字', 'record.address_hint': '短信填号码，微信填昵称。',
-  'record.body': '内容（原文照抄）', 'record.save_call': '保存来电', 'record.save_message': '保存信息', 'record.saved': '已保存。',
+  'record.body': '内容（原文照抄）', 'record.save_call': '保存通话', 'record.save_message': '保存信息', 'record.saved': '已保存。',
   'record.missing': '请把必填项填完整。',
   'import.title': '导入手机记录', 'import.lead': '从手机导出的通话记录和短信可以整份导入，每一条都会进入时间线。支持：',
   'import.f1': 'SMS Backup & Restore 导出的 sms.xml 和 calls.xml', 'import.f2': '任何通话记录或短信的 CSV 表格（列名不认识时，请您告诉我们每一列是什么）',
@@ -68,16 +71,21 @@ const zh = {
   'map.dir.blocked': '被拦截', 'map.dir.voicemail': '语音信箱',
   'map.remember': '以后同样列名的文件按这次的选择', 'map.confirm': '确认并导入', 'map.missing': '还需要选择：{fields}',
   'import.choose': '选择导出文件', 'import.progress': '导入进度', 'import.earlier': '以前的导入',
-  'import.counts': '来电 {calls} · 信息 {messages} · 附件 {attachments} · 重复 {duplicates} · 跳过 {skipped}',
+  'import.counts': '通话 {calls} · 信息 {messages} · 附件 {attachments} · 重复 {duplicates} · 跳过 {skipped}',
   'numbers.title': '号码和标记', 'numbers.lead': '标出哪些号码是催收、哪些是亲友，报告和违规判断会用到。', 'numbers.none': '还没有号码。导入通话记录后这里会列出。',
-  'numbers.counts': '来电 {calls} 次 · 信息 {messages} 条', 'numbers.role_for': '{number} 是谁', 'numbers.no_label': '（未标记）',
+  'numbers.counts': '来电 {calls_in} · 去电 {calls_out} · 收到信息 {messages_in} · 发出信息 {messages_out}',
+  'numbers.counts_hint': '来电是对方打来的电话，包括未接、拒接和被拦截的；去电是您打出的电话。', 'numbers.role_for': '{number} 是谁', 'numbers.no_label': '（未标记）',
   'numbers.name': '名字（可选）', 'numbers.save': '保存标记', 'numbers.saved': '已保存。', 'numbers.pick_role': '请选择一个标记。',
   'findings.title': '违规情况和图表', 'findings.list': '可能违反的规定', 'findings.none': '目前没有发现违规。证据越多，判断越准确。',
   'findings.count': '{n} 次', 'findings.about': '关于这些规定',
   'findings.open': '查看这 {n} 条记录', 'findings.per_day': '每天的次数', 'findings.on_day': '{day} {n} 次',
   'findings.gone': '这项违规已不再成立（证据有变化）',
-  'charts.title': '数字', 'charts.calls': '次来电', 'charts.messages': '条信息', 'charts.night': '次在夜间（{from}–{to}）',
-  'charts.per_day': '每天的来电和信息', 'charts.by_hour': '按小时（当地时间）', 'charts.top': '联系最多的号码', 'charts.inferred': '疑似催收',
+  'charts.title': '数字', 'charts.calls': '次通话（来电和去电）', 'charts.messages': '条信息（收到和发出）',
+  'charts.contacts': '次催收方联系（来电和信息）', 'charts.night': '次催收方在夜间联系（{from}–{to}）',
+  'charts.per_day': '催收方每天联系的次数（来电和信息）', 'charts.by_hour': '催收方在一天中什么时候联系（按小时，当地时间）',
+  'charts.no_collectors': '还没有号码标记为催收方，所以下面的图表还是空的。请在“号码和标记”里标出催收号码。',
+  'charts.days': '共 {n} 天：{from} 至 {to}', 'charts.days_scroll': '共 {n} 天：{from} 至 {to}。图表可以左右滑动，最右边是最近的日子。',
+  'charts.top': '打来电话、发来信息最多的号码', 'charts.top_counts': '来电 {calls} · 收到信息 {messages}', 'charts.inferred': '疑似催收',
   'bundles.title': '报告、分享、投诉', 'bundles.lead': '把证据整理成带签名的报告（PDF）和投诉材料包（ZIP），可以交给律师或监管部门。',
   'bundles.new': '生成新的报告', 'bundles.purpose': '用途', 'bundles.authority': '投诉机构', 'bundles.language': '报告语言',
   'bundles.name': '您的姓名（可选）', 'bundles.name_hint': '写进报告，方便机构联系您。', 'bundles.build': '生成',
@@ -87,7 +95,7 @@ const zh = {
   'bundle.set_hash': '证据集 SHA-256', 'bundle.report_hash': '报告 SHA-256', 'bundle.packet_hash': '材料包 SHA-256',
   'share.title': '分享给律师', 'share.lead': '律师只能查看，不能修改；到期或撤销后立即失效。每次查看都会记录。',
   'share.lawyer': '律师的用户名或邮箱', 'share.lawyer_hint': '律师还没有账户时填邮箱，会生成一个邀请链接。', 'share.until': '有效期至',
-  'share.download': '允许下载材料包', 'share.notify': '律师第一次打开时通知我', 'share.submit': '分享', 'share.done': '已分享。',
+  'share.download': '允许下载材料包', 'share.notify': '律师第一次打开时通知我', 'share.notify_no_email': '您的账户没有邮箱，所以无法通知您。', 'share.submit': '分享', 'share.done': '已分享。',
   'share.missing': '请填写律师和有效期。', 'share.invite_link': '邀请链接（发给律师）', 'share.none': '还没有分享。',
   'share.until_short': '有效期至', 'share.accesses': '查看 {n} 次', 'share.log': '查看记录', 'share.no_access': '还没有人打开过。',
   'share.revoke': '撤销', 'share.revoke_confirm': '撤销后律师马上就看不到了。确定吗？', 'share.revoke_yes': '确定撤销',
@@ -117,8 +125,8 @@ const zh = {
   'shared.title': '分享来的文件', 'shared.all_sent': '分享来的文件都已发送。', 'shared.which_case': '这 {n} 个文件要放进哪个案件？',
   'shared.case': '案件', 'shared.send': '放进这个案件并发送',
   'settings.title': '设置', 'settings.language': '语言', 'settings.language_now': '现在的语言：{name}', 'settings.language_switch': '改成 {name}',
-  'settings.safety': '安全', 'settings.discreet': '隐蔽模式', 'settings.discreet_hint': '打开后，页面标题和图标显示为“笔记 Notes”。（已安装到桌面的图标和名字不会改变。）',
-  'settings.exit_hint': '任何时候按右上角“快速离开”，屏幕马上清空并跳到一个普通的笔记页面，按返回也回不到这里。',
+  'settings.safety': '安全', 'settings.discreet': '隐蔽模式', 'settings.discreet_hint': '打开后，页面标题、图标和顶部都显示为“笔记 Notes”，“快速离开”按钮显示为“关闭”，案件只显示为“笔记”和建立的日期。（已安装到桌面的图标和名字不会改变。）',
+  'settings.exit_hint': '任何时候按右上角“快速离开”（隐蔽模式下叫“关闭”），屏幕马上清空并跳到一个普通的笔记页面，按返回也回不到这里。',
   'settings.account': '账户', 'settings.signout': '退出登录', 'settings.signout_warning': '还有 {n} 个文件没有发送。退出登录会把它们从手机上删除。',
   'settings.signout_anyway': '删除并退出', 'settings.keep': '先不退出',
   'settings.verify': '核验证据包', 'settings.verify_hint': '律师或受理机构收到证据包后，可以比对下面的指纹，确认证据包由本服务器签名且未被改动；不需要账号。',
@@ -133,7 +141,8 @@ const en = {
   'nav.label': 'Main', 'nav.cases': 'My cases', 'nav.contributions': 'Invitations', 'nav.queue': 'Waiting', 'nav.settings': 'Settings',
   'error.network': 'Cannot reach the server. Check the network and try again.', 'error.status': 'The server refused the request ({status}).',
   'error.unexpected': 'Something went wrong. Go back and try again.',
-  'offline.saved_copy': 'Offline: showing the copy saved last time.',
+  'offline.saved_copy': 'Offline: showing the copy saved last time.', 'offline.saved_at': 'Offline: showing the copy saved at {time}.',
+  'discreet.case': 'Note {date}', 'discreet.items': { one: '{n} item', other: '{n} items' }, 'zone.beijing': 'Beijing time',
   'signin.title': 'Sign in', 'signin.lead': 'Keep screenshots, photos, recordings and call logs of debt-collection harassment. Every file is hashed and dated the moment it arrives, and the original is never changed.',
   'signin.username': 'User name', 'signin.password': 'Password', 'signin.otp': 'Code from your authenticator app', 'signin.otp_hint': 'Open the authenticator app and type the 6 digits it shows.',
   'signin.submit': 'Sign in', 'signin.working': 'Signing in…', 'signin.missing': 'Please enter your user name and password.',
@@ -151,6 +160,7 @@ const en = {
   'signup.closed_note': 'Some servers do not take new accounts. If signing up does not work here, ask the people who run the service for an account, or use an invitation link you received.',
   'cases.title': 'My cases', 'cases.none': 'No cases yet. Open a case first, then add evidence to it.', 'cases.new': 'New case',
   'cases.items': { one: '{n} item of evidence', other: '{n} items of evidence' },
+  'cases.offline_create': 'You are offline. A new case can be opened once the network is back.', 'cases.none_offline': 'This phone has no saved list of your cases yet. Open this screen again when the network is back.',
   'case.title_field': 'Case name', 'case.title_hint': 'For example "QuickLoan collectors". Only you see it.', 'case.title_missing': 'Please give the case a name.',
   'case.jurisdiction': 'Where you live', 'case.lender': 'Lender', 'case.app': 'Loan app', 'case.agency': 'Collection agency',
   'case.create': 'Open the case', 'case.unavailable': 'This case cannot be opened', 'case.back': 'Back to the case', 'case.actions': 'Case actions',
@@ -170,7 +180,8 @@ const en = {
   'upload.note': 'Note', 'upload.note_hint': 'For example "the collector threatened to call my employer".',
   'upload.list': 'Files being added', 'upload.preparing': 'Computing the hash…', 'upload.waiting': 'Waiting to be sent', 'upload.waiting_offline': 'Waiting to be sent (offline; goes as soon as the network is back)',
   'upload.sending': 'Sending…', 'upload.saved': 'Saved ✓', 'upload.already': 'Already saved (same file) ✓', 'upload.in_case': 'Already in the case ✓', 'upload.refused': 'Not accepted',
-  'upload.signin_again': 'Sign in again to send it', 'upload.no_hash': '(this phone cannot hash it; the server does)',
+  'upload.signin_again': 'Sign in again to send it', 'upload.no_hash': '(this browser hashes files on the phone only at an HTTPS address; the server does it this time)',
+  'upload.too_big_to_hash': '(larger than 256 MB: the phone does not hash it; the server does)', 'upload.hash_failed': '(the phone could not hash it; the server does)',
   'upload.progress_of': 'Sending {name}', 'upload.offline': 'You are offline. Chosen files are kept on this phone and sent when the network is back.',
   'upload.promise': 'The server records each file’s SHA-256 and the time it arrived, and keeps the original unchanged.',
   'record.title': 'Type it in', 'record.lead': 'Calls and messages that no export holds (a WeChat voice call, a visit, a letter) can be written down here.',
@@ -196,14 +207,19 @@ const en = {
   'import.choose': 'Choose the export file', 'import.progress': 'Import progress', 'import.earlier': 'Earlier imports',
   'import.counts': 'calls {calls} · messages {messages} · attachments {attachments} · duplicates {duplicates} · skipped {skipped}',
   'numbers.title': 'Numbers and labels', 'numbers.lead': 'Mark which numbers are collectors and which are family: the report and the findings use it.', 'numbers.none': 'No numbers yet. Import a call log and they appear here.',
-  'numbers.counts': 'calls {calls} · messages {messages}', 'numbers.role_for': 'Who is {number}', 'numbers.no_label': '(no label)',
+  'numbers.counts': 'incoming calls {calls_in} · outgoing calls {calls_out} · messages received {messages_in} · sent {messages_out}',
+  'numbers.counts_hint': 'Incoming calls are the ones the other side made, missed, rejected and blocked ones included; outgoing calls are the ones you made.', 'numbers.role_for': 'Who is {number}', 'numbers.no_label': '(no label)',
   'numbers.name': 'Name (optional)', 'numbers.save': 'Save the label', 'numbers.saved': 'Saved.', 'numbers.pick_role': 'Please choose a label.',
   'findings.title': 'Findings and charts', 'findings.list': 'Rules that may have been broken', 'findings.none': 'Nothing found yet. More evidence gives a better picture.',
   'findings.count': { one: '{n} time', other: '{n} times' }, 'findings.about': 'About these rules',
   'findings.open': { one: 'See this record', other: 'See these {n} records' }, 'findings.per_day': 'Per day',
   'findings.on_day': '{day}: {n}', 'findings.gone': 'This finding no longer holds (the evidence changed)',
-  'charts.title': 'Numbers', 'charts.calls': 'calls', 'charts.messages': 'messages', 'charts.night': 'at night ({from}–{to})',
-  'charts.per_day': 'Calls and messages per day', 'charts.by_hour': 'By hour of the day (local time)', 'charts.top': 'Busiest numbers', 'charts.inferred': 'probably a collector',
+  'charts.title': 'Numbers', 'charts.calls': 'calls (incoming and outgoing)', 'charts.messages': 'messages (received and sent)',
+  'charts.contacts': 'contacts from collectors (calls and messages)', 'charts.night': 'contacts from collectors at night ({from}–{to})',
+  'charts.per_day': 'Contacts from collectors per day (calls and messages)', 'charts.by_hour': 'When collectors got in touch (hour of the day, local time)',
+  'charts.no_collectors': 'No number is marked as a collector yet, so the charts below are empty. Mark the collectors’ numbers under "Numbers and labels".',
+  'charts.days': '{n} days: {from} to {to}', 'charts.days_scroll': '{n} days: {from} to {to}. Scroll the chart sideways; the latest days are on the right.',
+  'charts.top': 'Numbers that called or wrote to you most', 'charts.top_counts': 'incoming calls {calls} · messages received {messages}', 'charts.inferred': 'probably a collector',
   'bundles.title': 'Reports, sharing, complaints', 'bundles.lead': 'Turn the evidence into a signed report (PDF) and a complaint packet (ZIP) for a lawyer or an authority.',
   'bundles.new': 'Make a new report', 'bundles.purpose': 'For', 'bundles.authority': 'Authority', 'bundles.language': 'Language of the report',
   'bundles.name': 'Your name (optional)', 'bundles.name_hint': 'Printed in the report, so an authority can reach you.', 'bundles.build': 'Make it',
@@ -213,7 +229,7 @@ const en = {
   'bundle.set_hash': 'Evidence set SHA-256', 'bundle.report_hash': 'Report SHA-256', 'bundle.packet_hash': 'Packet SHA-256',
   'share.title': 'Share with a lawyer', 'share.lead': 'The lawyer can read but not change anything; it stops at the end date or when you revoke it. Every access is logged.',
   'share.lawyer': 'Lawyer’s user name or e-mail', 'share.lawyer_hint': 'Without an account, give an e-mail: you get an invitation link.', 'share.until': 'Valid until',
-  'share.download': 'Allow downloading the packet', 'share.notify': 'Tell me when the lawyer first opens it', 'share.submit': 'Share', 'share.done': 'Shared.',
+  'share.download': 'Allow downloading the packet', 'share.notify': 'Tell me when the lawyer first opens it', 'share.notify_no_email': 'Your account has no e-mail address, so no notice can reach you.', 'share.submit': 'Share', 'share.done': 'Shared.',
   'share.missing': 'Please give the lawyer and the end date.', 'share.invite_link': 'Invitation link (send it to the lawyer)', 'share.none': 'Not shared yet.',
   'share.until_short': 'until', 'share.accesses': { one: 'opened {n} time', other: 'opened {n} times' }, 'share.log': 'Access log', 'share.no_access': 'Nobody has opened it yet.',
   'share.revoke': 'Revoke', 'share.revoke_confirm': 'The lawyer loses access at once. Are you sure?', 'share.revoke_yes': 'Yes, revoke',
@@ -244,8 +260,8 @@ const en = {
   'shared.title': 'Shared files', 'shared.all_sent': 'The shared files have been sent.', 'shared.which_case': { one: 'Which case does this file belong to?', other: 'Which case do these {n} files belong to?' },
   'shared.case': 'Case', 'shared.send': 'Put them in this case and send',
   'settings.title': 'Settings', 'settings.language': 'Language', 'settings.language_now': 'Language now: {name}', 'settings.language_switch': 'Switch to {name}',
-  'settings.safety': 'Safety', 'settings.discreet': 'Discreet mode', 'settings.discreet_hint': 'The page title and icon read "笔记 Notes". (The name and icon on the home screen do not change.)',
-  'settings.exit_hint': 'Press "Quick exit" at the top at any time: the screen clears at once and a plain notes page opens; "back" does not return here.',
+  'settings.safety': 'Safety', 'settings.discreet': 'Discreet mode', 'settings.discreet_hint': 'The page title, the icon and the top bar read "笔记 Notes", the quick exit button reads "Close", and cases show only as "Note" and the day they were opened. (The name and icon on the home screen do not change.)',
+  'settings.exit_hint': 'Press "Quick exit" ("Close" in discreet mode) at the top at any time: the screen clears at once and a plain notes page opens; "back" does not return here.',
   'settings.account': 'Account', 'settings.signout': 'Sign out', 'settings.signout_warning': { one: '{n} file has not been sent yet. Signing out deletes it from this phone.', other: '{n} files have not been sent yet. Signing out deletes them from this phone.' },
   'settings.signout_anyway': 'Delete and sign out', 'settings.keep': 'Do not sign out',
   'settings.verify': 'Checking a packet', 'settings.verify_hint': 'A lawyer or an authority who receives your packet can compare the fingerprint below to know that this server signed it and nothing in it changed. No account is needed.',
@@ -253,13 +269,27 @@ const en = {
   'settings.fingerprint_offline': 'No network: the fingerprint cannot be read now.', 'settings.verify_link': 'Open the check page (/verify/)',
 };
 
+// Discreet mode (Settings): the words that would tell an onlooker what the app is for.
+const discreetWords = {
+  zh: {
+    'exit.button': '关闭', 'nav.cases': '笔记', 'nav.contributions': '笔记', 'cases.title': '笔记', 'cases.new': '新建',
+    'cases.none': '还没有笔记。', 'case.back': '返回', 'contrib.title': '笔记',
+  },
+  en: {
+    'exit.button': 'Close', 'nav.cases': 'Notes', 'nav.contributions': 'Notes', 'cases.title': 'Notes', 'cases.new': 'New',
+    'cases.none': 'No notes yet.', 'case.back': 'Back', 'contrib.title': 'Notes',
+  },
+};
+
 // Values the server sends as codes.
 const labels = {
   zh: {
     jurisdiction: { CN: '中国大陆', US: '美国', UK: '英国', OTHER: '其他' },
     kind: { screenshot: '截图', photo: '照片', recording: '录音', video: '视频', document: '文件', export: '导出记录' },
-    type: { call: '来电', message: '信息', file: '文件' },
-    direction: { in: '收到', out: '发出', missed: '未接', rejected: '拒接', blocked: '已拦截', voicemail: '语音信箱' },
+    type: { call: '通话', message: '信息', file: '文件' },
+    // The same words as the server's (GET /api/meta/), the report's and the lawyer's pages.
+    call_direction: { in: '呼入', out: '呼出', missed: '未接', rejected: '拒接', blocked: '已拦截', voicemail: '语音信箱' },
+    message_direction: { in: '收到', out: '发出' },
     channel: { phone: '电话', sms: '短信', mms: '彩信', wechat: '微信', visit: '上门', letter: '信件', email: '邮件', other: '其他' },
     role: { collector: '催收', lender: '放贷方', self: '我自己', relative: '亲属', employer: '单位/领导', colleague: '同事', friend: '朋友', other: '其他' },
     purpose: { lawyer: '交给律师', authority: '向机构投诉', self: '自己留存' },
@@ -273,8 +303,9 @@ const labels = {
     jurisdiction: { CN: 'Mainland China', US: 'United States', UK: 'United Kingdom', OTHER: 'Elsewhere' },
     kind: { screenshot: 'Screenshot', photo: 'Photo', recording: 'Recording', video: 'Video', document: 'Document', export: 'Phone export' },
     type: { call: 'Call', message: 'Message', file: 'File' },
-    direction: { in: 'incoming', out: 'outgoing', missed: 'missed', rejected: 'rejected', blocked: 'blocked', voicemail: 'voicemail' },
-    channel: { phone: 'phone', sms: 'SMS', mms: 'MMS', wechat: 'WeChat', visit: 'visit', letter: 'letter', email: 'e-mail', other: 'other' },
+    call_direction: { in: 'Incoming', out: 'Outgoing', missed: 'Missed', rejected: 'Rejected', blocked: 'Blocked', voicemail: 'Voicemail' },
+    message_direction: { in: 'Received', out: 'Sent' },
+    channel: { phone: 'Phone', sms: 'SMS', mms: 'MMS', wechat: 'WeChat', visit: 'Visit', letter: 'Letter', email: 'E-mail', other: 'Other' },
     role: { collector: 'Collector', lender: 'Lender', self: 'Me', relative: 'Relative', employer: 'Employer', colleague: 'Colleague', friend: 'Friend', other: 'Other' },
     purpose: { lawyer: 'For a lawyer', authority: 'A complaint to an authority', self: 'For my own records' },
     authority: { 'cn-12378': 'NFRA 12378 (China)', 'cn-nifa': 'NIFA (China)', 'cn-12321': '12321 reporting centre (China)', 'cn-police': 'Police (China)', 'cn-12315': '12315 market regulator (China)', 'us-cfpb': 'CFPB (US)', 'uk-fos': 'Financial Ombudsman Service (UK)', generic: 'Another authority' },
@@ -305,9 +336,12 @@ export async function setLang(code) {
   try { await self.ELCore.db.put('kv', current, 'lang'); } catch { /* the service worker falls back to zh-Hans */ }
 }
 
+export const discreet = () => localStorage.getItem('el-discreet') === '1';
+
 export function t(key, params = {}) {
   const dict = current === 'en' ? en : zh;
-  let text = dict[key] ?? en[key] ?? key;
+  const quiet = discreet() ? discreetWords[current === 'en' ? 'en' : 'zh'][key] : undefined;
+  let text = quiet ?? dict[key] ?? en[key] ?? key;
   if (typeof text === 'object') text = text[plural[current].select(Number(params.n))] ?? text.other;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
@@ -316,4 +350,45 @@ export function label(group, value) {
   if (value == null || value === '') return '';
   const table = (current === 'en' ? labels.en : labels.zh)[group] || {};
   return table[value] || value;
+}
+
+/* The server's words for its codes (GET /api/meta/), once the app has a copy: where they exist
+   they name directions and authorities, so the app reads as the report and the lawyer's pages do. */
+let meta = null;
+export function useMeta(data) { meta = data && typeof data === 'object' ? data : null; }
+
+function metaWord(group, value) {
+  const row = meta && Array.isArray(meta[group]) ? meta[group].find((r) => r.value === value) : null;
+  return row && row.label ? row.label[current] || '' : '';
+}
+
+/* A call's or a message's direction in words: 呼入/呼出/未接… for a call, 收到/发出 for a message.
+   An outgoing call is 呼出, never 来电. */
+export function directionName(kind, direction) {
+  const group = kind === 'message' ? 'message_direction' : 'call_direction';
+  return metaWord(group, direction) || label(group, direction);
+}
+
+const MESSAGE_CHANNEL_NAMES = new Set(['sms', 'mms', 'wechat', 'letter', 'email']);
+
+/* The one name of a call or a message by its kind and direction: "通话 · 呼出", "短信 · 收到",
+   "Call · Outgoing"; a call not made by phone adds how ("通话 · 呼入 · 微信"). */
+export function eventName(kind, direction, channel) {
+  if (kind === 'message') {
+    const what = MESSAGE_CHANNEL_NAMES.has(channel) ? label('channel', channel) : label('type', 'message');
+    return `${what} · ${directionName('message', direction)}`;
+  }
+  const how = channel && channel !== 'phone' ? ` · ${label('channel', channel)}` : '';
+  return `${label('type', 'call')} · ${directionName('call', direction)}${how}`;
+}
+
+/* The authorities a case of this place may address (the server refuses others). */
+const AUTHORITIES = {
+  CN: ['cn-12378', 'cn-nifa', 'cn-12321', 'cn-police', 'cn-12315', 'generic'],
+  US: ['us-cfpb', 'generic'], UK: ['uk-fos', 'generic'], OTHER: ['generic'],
+};
+export function authoritiesFor(jurisdiction) {
+  const row = meta && Array.isArray(meta.jurisdiction) ? meta.jurisdiction.find((r) => r.value === jurisdiction) : null;
+  if (row && Array.isArray(row.authorities) && row.authorities.length) return row.authorities;
+  return AUTHORITIES[jurisdiction] || AUTHORITIES.OTHER;
 }

@@ -1,6 +1,6 @@
 // Screens outside a case: sign-in, the case list, settings, the queue, files shared to the app.
-import { t, lang, setLang, otherLang, label } from './i18n.js';
-import { h, field, check, select, button, link, messageArea, errorText, formValues, busy, fmtSize, fmtTime, clear } from './ui.js';
+import { t, lang, label, discreet } from './i18n.js';
+import { h, field, check, select, button, link, messageArea, alertBox, errorText, formValues, busy, fmtSize, fmtTime, clear } from './ui.js';
 import * as api from './api.js';
 import * as queue from './queue.js';
 
@@ -110,29 +110,49 @@ export async function casesView(main, _params, ctx) {
   const createBox = newCaseForm(ctx);
   main.append(createBox);
   try {
-    const { data, stale } = await api.getSaved('/api/cases/');
+    const { data, stale, at } = await api.getSaved('/api/cases/');
     if (!ctx.current()) return;
-    if (stale) msgs.set(t('offline.saved_copy'), 'info');
+    if (stale) {
+      msgs.set(savedCopyNote(at), 'info');
+      createBox.offline(); // opening a case needs the server: no invitation that can only fail
+      const back = () => { if (ctx.current()) ctx.render(); };
+      addEventListener('online', back, { once: true });
+      ctx.onCleanup(() => removeEventListener('online', back));
+    }
     const cases = Array.isArray(data) ? data : data.results;
     clear(list).removeAttribute('aria-busy');
     if (!cases.length) {
       list.append(h('p', null, t('cases.none')));
-      createBox.open = true;
+      if (!stale && !discreet()) createBox.open = true;
     }
     list.append(h('ul', { class: 'cards' }, cases.map((c) => h('li', null,
       h('a', { href: `#/case/${c.id}`, class: 'case-card' },
-        h('span', { class: 'case-title' }, c.title),
-        h('span', { class: 'meta' }, [counterparty(c), label('jurisdiction', c.jurisdiction)].filter(Boolean).join(' · ')),
-        h('span', { class: 'meta' }, t('cases.items', { n: (c.counts && c.counts.evidence) || 0 })))))));
+        h('span', { class: 'case-title' }, caseName(c)),
+        discreet() ? null : h('span', { class: 'meta' }, [counterparty(c), label('jurisdiction', c.jurisdiction)].filter(Boolean).join(' · ')),
+        h('span', { class: 'meta' }, t(discreet() ? 'discreet.items' : 'cases.items', { n: (c.counts && c.counts.evidence) || 0 })))))));
   } catch (err) {
     clear(list).removeAttribute('aria-busy');
-    msgs.set(errorText(err));
+    if (err.status === 0) {
+      list.append(h('p', null, t('cases.none_offline')));
+      createBox.offline();
+    } else msgs.set(errorText(err));
   }
+}
+
+/* "Offline: showing the copy saved at 2026-11-02 23:40." */
+export function savedCopyNote(at) {
+  return at ? t('offline.saved_at', { time: fmtTime(new Date(at).toISOString()) }) : t('offline.saved_copy');
 }
 
 export function counterparty(c) {
   const cp = c.counterparty || {};
   return [cp.lender, cp.app, cp.agency].filter(Boolean).join(' / ');
+}
+
+/* A case as shown: its title, or in discreet mode a plain "笔记 2026-11-02" (the day it was opened). */
+export function caseName(c) {
+  if (!discreet()) return c.title;
+  return t('discreet.case', { date: fmtTime(c.created_at, c.timezone, true) }).trim();
 }
 
 function newCaseForm(ctx) {
@@ -156,18 +176,24 @@ function newCaseForm(ctx) {
     busy(form, async () => {
       try {
         const created = await api.post('/api/cases/', body);
+        await api.refreshing(); // the saved list (shown offline) now holds the new case
         ctx.go(`#/case/${created.id}`);
       } catch (err) { msgs.set(errorText(err)); }
     });
   });
-  return h('details', { class: 'create' }, h('summary', null, t('cases.new')), form);
+  const box = h('details', { class: 'create' }, h('summary', null, t('cases.new')), form);
+  box.offline = () => {
+    form.prepend(alertBox(t('cases.offline_create'), 'info'));
+    form.querySelector('button[type=submit]').disabled = true;
+  };
+  return box;
 }
 
 export async function settingsView(main, _params, ctx) {
   ctx.setTitle(t('settings.title'));
-  const discreet = h('input', { name: 'discreet', checked: localStorage.getItem('el-discreet') === '1' });
-  discreet.addEventListener('change', () => {
-    localStorage.setItem('el-discreet', discreet.checked ? '1' : '0');
+  const quiet = h('input', { name: 'discreet', checked: discreet() });
+  quiet.addEventListener('change', () => {
+    localStorage.setItem('el-discreet', quiet.checked ? '1' : '0');
     document.dispatchEvent(new Event('el-discreet'));
   });
   const msgs = messageArea();
@@ -191,10 +217,10 @@ export async function settingsView(main, _params, ctx) {
     h('section', { class: 'card' },
       h('h2', null, t('settings.language')),
       h('p', null, t('settings.language_now', { name: t('lang.name') })),
-      button(t('settings.language_switch', { name: t('lang.other') }), async () => { await setLang(otherLang()); ctx.render(); })),
+      button(t('settings.language_switch', { name: t('lang.other') }), () => ctx.switchLanguage())),
     h('section', { class: 'card' },
       h('h2', null, t('settings.safety')),
-      check(t('settings.discreet'), discreet),
+      check(t('settings.discreet'), quiet),
       h('p', { class: 'hint' }, t('settings.discreet_hint')),
       h('p', { class: 'hint' }, t('settings.exit_hint'))),
     h('section', { class: 'card' },
@@ -274,7 +300,7 @@ export async function sharedFilesView(main, _params, ctx) {
       if (!cases) {
         try { cases = (await api.getSaved('/api/cases/')).data; cases = Array.isArray(cases) ? cases : cases.results; } catch (err) { msgs.set(errorText(err)); cases = []; }
       }
-      const pick = select('case', cases.map((c) => [c.id, c.title]), cases[0] && cases[0].id);
+      const pick = select('case', cases.map((c) => [c.id, caseName(c)]), cases[0] && cases[0].id);
       const form = h('form', { class: 'card' },
         h('p', null, t('shared.which_case', { n: lost.length })),
         h('ul', { class: 'files' }, lost.map((i) => h('li', { class: 'file-row' }, h('span', { class: 'name' }, i.name), h('span', { class: 'meta' }, fmtSize(i.size))))),

@@ -88,3 +88,23 @@ def test_it_lists_the_numbers_seen_with_their_labels(api, case):
     assert numbers["+8613800138000"]["calls"] == 1 and numbers["+8613800138000"]["messages"] == 2
     assert (numbers["+8613800138000"]["role"], numbers["+8613800138000"]["name"]) == ("collector", "某某贷催收")
     assert numbers["+8613900139000"]["role"] is None
+
+
+def test_it_counts_each_numbers_calls_and_messages_by_who_placed_them_as_the_charts_do(api, case):
+    """GIVEN the borrower called their mother three times and she called and wrote once each,
+    WHEN the numbers are listed, THEN the counts say who placed what, and the charts' top numbers
+    (which count what the other side placed) give the same incoming counts."""
+    mum = "13900139000"
+    import_export(api, case, calls_xml(*(call(_at(4, 10 + n), 2, mum, 30) for n in range(3)),
+                                       call(_at(4, 20), 1, mum, 60), call(_at(5, 1), 3, "13800138000", 0)),
+                  name="calls.xml")
+    import_export(api, case, sms_xml(sms(_at(4, 21), 1, mum, "早点回家"), sms(_at(4, 22), 2, mum, "好")))
+    numbers = {row["number"]: row for row in api.get(f"/api/cases/{case.id}/numbers/").json()}
+    row = numbers["+8613900139000"]
+    assert (row["calls"], row["calls_in"], row["calls_out"]) == (4, 1, 3)
+    assert (row["messages"], row["messages_in"], row["messages_out"]) == (2, 1, 1)
+    assert (numbers["+8613800138000"]["calls_in"], numbers["+8613800138000"]["calls_out"]) == (1, 0)  # a missed call
+
+    top = {n["number"]: n for n in api.get(f"/api/cases/{case.id}/charts/").json()["top_numbers"]}
+    for number, shown in numbers.items():
+        assert (top[number]["calls"], top[number]["messages"]) == (shown["calls_in"], shown["messages_in"])

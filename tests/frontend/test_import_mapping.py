@@ -43,7 +43,7 @@ def test_map_an_unknown_csv_in_the_app_and_reuse_the_mapping_for_the_next_file(l
     phone.shot("import-mapping", full_page=True)
     page.click("form.mapping button[type=submit]")
     page.wait_for_selector(".import-status.status-done")
-    assert "来电 3" in page.locator(".import-status.status-done").inner_text()
+    assert "通话 3" in page.locator(".import-status.status-done").inner_text()
     assert sorted(Event.objects.filter(case=case).values_list("direction", flat=True)) == ["in", "missed", "out"]
 
     # The next file with the same header comes back with the borrower's own choices.
@@ -54,6 +54,6 @@ def test_map_an_unknown_csv_in_the_app_and_reuse_the_mapping_for_the_next_file(l
     assert page.eval_on_selector("select[name=map-direction]", "s => s.value") == "Art"
     assert page.eval_on_selector("form.mapping .map-words select[data-word='verpasst']", "s => s.value") == "missed"
     page.click("form.mapping button[type=submit]")
-    page.wait_for_selector(".import-status.status-done >> text=来电 1")
+    page.wait_for_selector(".import-status.status-done >> text=通话 1")
     assert Event.objects.filter(case=case, direction="missed").count() == 2
     assert phone.foreign_requests() == []

@@ -265,14 +265,14 @@ def test_import_a_call_log_and_read_the_findings_and_charts(live_server, transac
     page.wait_for_selector("label[for=pick-export]")
     page.set_input_files("#pick-export", [file_payload("calls.xml", export, "text/xml")])
     page.wait_for_selector(".import-status.status-done")
-    assert "来电 32" in page.locator(".import-status.status-done").inner_text()
+    assert "通话 32" in page.locator(".import-status.status-done").inner_text()
 
     # Label the number: collection contacts are what the rules count.
     page.click(f"a[href='#/case/{case.id}']")
     page.click(f"a[href='#/case/{case.id}/numbers']")
     page.wait_for_selector("form.label-form")
     card = page.locator("ul.numbers > li").first
-    assert "来电 32 次" in card.inner_text()
+    assert "来电 32 · 去电 0" in card.inner_text()  # missed calls: placed by the other side
     card.locator("select[name=role]").select_option("collector")
     card.locator("button[type=submit]").click()
     card.locator(".msg.ok").wait_for()
@@ -417,7 +417,7 @@ def test_open_a_case_type_in_a_call_build_share_revoke_submit_and_invite(live_se
 
     page.click(f"a[href='#/case/{case.id}']")
     page.wait_for_selector("ol.timeline > li.call")
-    assert "11/02/2026, 23:40" in page.locator("ol.timeline > li.call").inner_text()  # the case's time zone
+    assert "2026-11-02 23:40" in page.locator("ol.timeline > li.call").inner_text()  # the case's time zone
 
     page.click(f"a[href='#/case/{case.id}/upload']")  # a bundle needs at least one file
     page.set_input_files("#pick-camera", [file_payload("photo.jpg", samples.jpeg(), "image/jpeg")])

@@ -13,6 +13,7 @@ from django.test import TestCase
 
 from evidence.reports.local_tsa import LocalTSA
 from evidence.reports.models import Bundle
+from evidence.reports.records import spreadsheet_cell
 from evidence.storage.backends import get_storage
 from tests import samples
 from tests.conftest import client_for, import_export, run_command, upload
@@ -112,6 +113,12 @@ def test_it_writes_the_records_for_spreadsheets_safely(api, case, evidence, tmp_
     assert "你再不还钱，我们就去你单位。" in text and "某某催收" in text
     calls = (folder / "records" / "calls.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(calls) == 1 + 8
+    # A phone number is data, written the same way whether it starts with + or a digit.
+    for table in (text, "\n".join(calls)):
+        assert ",+8613800138000,13800138000," in table and "'+86" not in table
+    assert [spreadsheet_cell(cell) for cell in ("+1 (212) 555-0100", "10690000", "-5", "+1+cmd|' /C calc'!A0",
+                                                "@SUM(A1)", "\t=1", "(010) 1234-5678")] == [
+        "+1 (212) 555-0100", "10690000", "'-5", "'+1+cmd|' /C calc'!A0", "'@SUM(A1)", "'\t=1", "(010) 1234-5678"]
 
 
 def test_verify_packet_passes_a_good_packet_and_names_a_tampered_file(api, case, evidence, tsa, tmp_path, capsys):
