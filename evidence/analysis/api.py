@@ -80,12 +80,36 @@ class AnalysisApi(APIView):
         return Response(AnalysisOutput(analysis_current(case)).data)
 
 
+class RuleOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="e.g. CN-T")
+    kind = serializers.CharField(help_text="criminal, administrative, civil, regulatory, self-regulatory, standard")
+    check = serializers.CharField(help_text="How the rule is evaluated, e.g. count_per_day")
+    title = serializers.DictField(help_text="{zh-Hans, en}")
+    summary = serializers.DictField(help_text="{zh-Hans, en}: what the rule forbids")
+    citation = serializers.CharField()
+    confidence = serializers.CharField(help_text="P: checked against the text; S: secondary sources; M; UNCONFIRMED")
+    threshold = serializers.DictField()
+    threshold_text = serializers.DictField(help_text="{zh-Hans, en}")
+
+
+class RulesetOutput(serializers.Serializer):
+    ruleset = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    version = serializers.CharField()
+    updated = serializers.DateField()
+    note = serializers.DictField(help_text="{zh-Hans, en}")
+    night = serializers.DictField(help_text='{"from": "HH:MM", "to": "HH:MM"}, local time')
+    keywords = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                     help_text="{list name: [words]}")
+    rules = RuleOutput(many=True)
+
+
 class RulesetsApi(APIView):
     """Every rule set the server evaluates, with thresholds, keywords and citations, for review."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=RulesetOutput(many=True))
     def get(self, request):
-        return Response([
+        return Response(RulesetOutput([
             {
                 "ruleset": ruleset.id, "jurisdiction": ruleset.jurisdiction, "version": ruleset.version,
                 "updated": ruleset.updated, "note": ruleset.note, "night": ruleset.night.as_dict(),
@@ -98,4 +122,4 @@ class RulesetsApi(APIView):
                 ],
             }
             for ruleset in all_rulesets()
-        ])
+        ], many=True).data)

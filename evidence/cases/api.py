@@ -11,6 +11,7 @@ from evidence.cases.models import Jurisdiction
 from evidence.cases.selectors import cases_visible_to
 from evidence.cases.services import case_create, timezone_is_known
 from evidence.common.errors import EvidenceError
+from evidence.common.schema import PAGE, paginated
 
 EVIDENCE_KINDS = ("screenshot", "photo", "recording", "video", "document")
 
@@ -86,7 +87,7 @@ def _with_counts(queryset):
 class CaseListApi(APIView):
     """The caller's cases, and opening a new one."""
 
-    @extend_schema(responses=CaseOutput(many=True))
+    @extend_schema(operation_id="cases_list", parameters=[PAGE], responses=paginated(CaseOutput))
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(_with_counts(cases_visible_to(request.user)), request, view=self)

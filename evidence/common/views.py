@@ -25,3 +25,11 @@ def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "bad_request", "detail": _("The request could not be processed.")}, status=400)
     return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception=None):
+    """404 for a URL no view serves (e.g. /api/cases/not-a-uuid/): JSON on the API, like the 404 of a
+    view; the plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "not_found", "detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

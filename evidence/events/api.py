@@ -20,6 +20,7 @@ from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.selectors import cases_visible_to, cases_writable_by
 from evidence.common.errors import EvidenceError
+from evidence.common.schema import PAGE, paginated
 from evidence.events.models import CALL_CHANNEL_CHOICES, MESSAGE_CHANNEL_CHOICES, Channel, Direction, Event, EventKind
 from evidence.events.selectors import (
     TIMELINE_TYPES,
@@ -219,6 +220,7 @@ class TimelineApi(APIView):
     """Every call, message and file of a case in time order, filtered and paginated."""
 
     @extend_schema(
+        operation_id="cases_timeline_list",
         parameters=[
             OpenApiParameter("kind", OpenApiTypes.STR, description="call, message, file; several with commas"),
             OpenApiParameter("number", OpenApiTypes.STR, description="one number, in any common spelling"),
@@ -228,8 +230,9 @@ class TimelineApi(APIView):
             OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
             OpenApiParameter("finding", OpenApiTypes.STR, description="only the events behind this finding, e.g. CN-T"),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1–1000, default 100"),
+            PAGE,
         ],
-        responses=TimelineEntry(many=True),
+        responses=paginated(TimelineEntry),
     )
     def get(self, request, case_id):
         case = get_object_or_404(cases_visible_to(request.user), id=case_id)
@@ -283,8 +286,12 @@ class TimelineApi(APIView):
 class NumberSummary(serializers.Serializer):
     number = serializers.CharField()
     contact_name = serializers.CharField()
-    calls = serializers.IntegerField()
-    messages = serializers.IntegerField()
+    calls = serializers.IntegerField(help_text="Calls in both directions.")
+    messages = serializers.IntegerField(help_text="Messages in both directions.")
+    calls_in = serializers.IntegerField(help_text="Calls the other side placed: answered, missed, rejected, blocked, voicemail.")
+    calls_out = serializers.IntegerField(help_text="Calls the borrower placed.")
+    messages_in = serializers.IntegerField(help_text="Messages received.")
+    messages_out = serializers.IntegerField(help_text="Messages the borrower sent.")
     first_at = serializers.DateTimeField()
     last_at = serializers.DateTimeField()
     role = serializers.CharField(allow_null=True)

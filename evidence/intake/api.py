@@ -2,7 +2,7 @@ from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.common.limits import upload_rate_check
+from evidence.common.schema import PAGE, paginated
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_describe, evidence_ingest
@@ -73,7 +74,7 @@ class EvidenceOutput(serializers.ModelSerializer):
 class CaseEvidenceApi(StreamingUploadMixin, APIView):
     """List a case's evidence, or upload one original."""
 
-    @extend_schema(responses=EvidenceOutput(many=True))
+    @extend_schema(operation_id="cases_evidence_list", parameters=[PAGE], responses=paginated(EvidenceOutput))
     def get(self, request, case_id):
         case = get_object_or_404(cases_visible_to(request.user), id=case_id)
         paginator = PageNumberPagination()
@@ -123,7 +124,11 @@ class EvidenceDetailApi(APIView):
 class EvidenceOriginalApi(APIView):
     """The original bytes, exactly as received. Every fetch is written to the custody log."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={
+        (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The original, with the content type it "
+                                                                     "was stored with."),
+        304: OpenApiResponse(description="If-None-Match named this file's ETag: the bytes are the ones you have."),
+    })
     def get(self, request, item_id):
         item = _visible_item(request, item_id)
         etag = f'"{item.sha256}"'

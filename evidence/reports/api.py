@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -122,7 +122,6 @@ class _BundleFileApi(APIView):
     file_name: str
     content_type: str
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, bundle_id):
         bundle = _visible_bundle(request, bundle_id)
         if bundle.status != BundleStatus.DONE:
@@ -138,12 +137,14 @@ class _BundleFileApi(APIView):
         return response
 
 
+@extend_schema_view(get=extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}))
 class BundleReportApi(_BundleFileApi):
     """The signed report PDF."""
 
     file_name, content_type = "report.pdf", "application/pdf"
 
 
+@extend_schema_view(get=extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY}))
 class BundlePacketApi(_BundleFileApi):
     """The packet: report, manifest, originals, records, signed and timestamped hashes."""
 

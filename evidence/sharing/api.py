@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from evidence.analysis.support import findings_with_support
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.common.errors import EvidenceError
+from evidence.common.schema import PAGE, paginated
 from evidence.intake.api import UploadForm, UploadInput
 from evidence.intake.models import EvidenceItem
 from evidence.intake.services import evidence_ingest
@@ -48,7 +49,8 @@ class ShareOutput(serializers.Serializer):
     bundle = serializers.UUIDField(source="bundle_id")
     case = serializers.UUIDField(source="case_id")
     lawyer = serializers.SerializerMethodField()
-    invited_email = serializers.EmailField()
+    invited_email = serializers.CharField(help_text="The address invited to sign up; empty when the lawyer "
+                                                    "already had an account.")
     can_download = serializers.BooleanField()
     expires_at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
@@ -145,7 +147,7 @@ class AccessOutput(serializers.Serializer):
 class ShareAccessesApi(APIView):
     """Who opened or downloaded what through this share, when, from which address and client."""
 
-    @extend_schema(responses=AccessOutput(many=True))
+    @extend_schema(operation_id="shares_accesses_list", parameters=[PAGE], responses=paginated(AccessOutput))
     def get(self, request, share_id):
         share = get_object_or_404(selectors.shares_owned_by(request.user), id=share_id)
         paginator = PageNumberPagination()
@@ -166,7 +168,7 @@ class InviteeOutput(serializers.Serializer):
     case = serializers.UUIDField(source="case_id")
     name = serializers.CharField()
     relation = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="Where the invitation was sent; empty when none was given.")
     expires_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     state = serializers.SerializerMethodField()
@@ -217,7 +219,7 @@ class InviteeDetailApi(APIView):
 class InvitationOutput(serializers.Serializer):
     kind = serializers.CharField()
     invited_by = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="The address the invitation was sent to; may be empty.")
     expires_at = serializers.DateTimeField()
 
 
@@ -367,7 +369,12 @@ class SharedEventOutput(serializers.Serializer):
 class SharedTimelineApi(APIView):
     """The calls and messages on record when the bundle was made, in time order (read-only)."""
 
-    @extend_schema(responses=SharedEventOutput(many=True))
+    @extend_schema(
+        operation_id="shared_timeline_list",
+        parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=["call", "message"],
+                                     description="only calls or only messages"), PAGE],
+        responses=paginated(SharedEventOutput),
+    )
     def get(self, request, share_id):
         share = _open_share(request, share_id)
         events = selectors.shared_events(share).order_by("occurred_at", "id")
@@ -418,7 +425,8 @@ class SharedExhibitsApi(APIView):
 class SharedExhibitOriginalApi(APIView):
     """One exhibit's original bytes, exactly as received."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The original, "
+                                                             "with the content type it was stored with.")})
     def get(self, request, share_id, item_id):
         share = _open_share(request, share_id)
         item = get_object_or_404(selectors.shared_items(share), id=item_id)
@@ -452,6 +460,12 @@ class ContributedItemOutput(serializers.ModelSerializer):
                   "received_at", "note", "provided_by"]
 
 
+class AlreadyInCaseOutput(serializers.Serializer):
+    duplicate = serializers.BooleanField(help_text="Always true: the case already holds these very bytes, "
+                                                   "sent by someone else (nothing of theirs is shown).")
+    sha256 = serializers.CharField()
+
+
 class ContributionsApi(APIView):
     """The cases you were invited to add evidence to (invitees)."""
 
@@ -468,7 +482,13 @@ class ContributionEvidenceApi(StreamingUploadMixin, APIView):
         invitee = get_object_or_404(selectors.invitations_open_to(request.user), id=invitee_id)
         return Response(ContributedItemOutput(selectors.items_provided_by(invitee), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": UploadForm}, responses={201: ContributedItemOutput})
+    @extend_schema(request={"multipart/form-data": UploadForm}, responses={
+        201: ContributedItemOutput,
+        200: OpenApiResponse(
+            PolymorphicProxySerializer(component_name="ContributionAgain", resource_type_field_name=None,
+                                       serializers=[ContributedItemOutput, AlreadyInCaseOutput]),
+            description="The file was already in the case: your own item again, or only that it is there."),
+    })
     def post(self, request, invitee_id):
         invitee = get_object_or_404(selectors.invitations_open_to(request.user), id=invitee_id)
         with self.received_file(request) as upload:
