@@ -185,6 +185,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Files ----------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+TOKEN_DAYS = env_int("TOKEN_DAYS", 30)  # a device unused this long must sign in again
 JOBS_IN_FLIGHT_PER_USER = env_int("JOBS_IN_FLIGHT_PER_USER", 3)  # imports, and bundles, queued or running per account
 UPLOADS_PER_MINUTE = env_int("UPLOADS_PER_MINUTE", 120)  # files per account and minute (the app's queue waits)
 STORAGE_MIN_FREE_MB = env_int("STORAGE_MIN_FREE_MB", 512)  # /healthz says "low" (503) under this much free space
@@ -265,7 +266,7 @@ OTP_TOTP_ISSUER = "Evidence Locker"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "evidence.accounts.authentication.ApiTokenAuthentication",  # one token per signed-in device, stored hashed
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,7 +4,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from evidence.accounts.api import MeApi, SignUpApi, TokenLoginApi, TotpApi, TotpConfirmApi
+from evidence.accounts.api import (
+    MeApi,
+    SignUpApi,
+    TokenDetailApi,
+    TokenLoginApi,
+    TokensApi,
+    TotpApi,
+    TotpConfirmApi,
+)
 from evidence.accounts.views import two_factor
 from evidence.analysis.api import AnalysisApi, ChartsApi, FindingsApi, RulesetsApi
 from evidence.cases.api import CaseDetailApi, CaseListApi
@@ -36,6 +44,8 @@ api = [
     path("api/auth/token/", TokenLoginApi.as_view(), name="auth-token"),
     path("api/auth/signup/", SignUpApi.as_view(), name="auth-signup"),
     path("api/auth/me/", MeApi.as_view(), name="auth-me"),
+    path("api/auth/tokens/", TokensApi.as_view(), name="auth-tokens"),
+    path("api/auth/tokens/<int:token_id>/", TokenDetailApi.as_view(), name="auth-token"),
     path("api/auth/totp/", TotpApi.as_view(), name="auth-totp"),
     path("api/auth/totp/confirm/", TotpConfirmApi.as_view(), name="auth-totp-confirm"),
     path("api/cases/", CaseListApi.as_view(), name="case-list"),

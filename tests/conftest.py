@@ -10,11 +10,11 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.celery import app
 from evidence.accounts.models import Role, User
+from evidence.accounts.tokens import token_issue
 from evidence.cases.services import case_create
 
 PASSWORD = "correct horse battery staple"
@@ -58,10 +58,17 @@ def lawyer(db) -> User:
     return _user("lawyer_zhao", Role.LAWYER)
 
 
+def token_for(user: User) -> str:
+    """A signed-in device's token for the user (one per user in a test, issued on first use)."""
+    if not hasattr(user, "_test_token"):
+        user._test_token = token_issue(user)
+    return user._test_token
+
+
 def client_for(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

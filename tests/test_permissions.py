@@ -70,9 +70,18 @@ def world(api, borrower, case, other_borrower):
     return {
         "case": case, "item": item, "import": job["id"], "label": label.json()["id"], "third": third.json()["id"],
         "bundle": bundle["id"], "shares": shares, "invitee": invited["id"], "mums_item": mums["id"],
-        "submission": submission["id"], "people": people,
+        "submission": submission["id"], "people": people, "spare_token": _spare_token(borrower),
         "secrets": [case.title, item["sha256"], "SECRET-REF-1"],
     }
+
+
+def _spare_token(user) -> int:
+    """The id of a second signed-in device of the owner's, for signing out."""
+    from evidence.accounts.models import ApiToken
+    from evidence.accounts.tokens import token_issue
+
+    token_issue(user)
+    return ApiToken.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first()
 
 
 def everyone_but(owner_status: int, **others) -> dict:
@@ -106,6 +115,7 @@ def rows(w) -> list[tuple]:
         ("post", "/api/auth/token/", "/api/auth/token/", "bad_login", public(400)),
         ("post", "/api/auth/signup/", "/api/auth/signup/", "sign_up", public(201)),
         ("get", "/api/auth/me/", "/api/auth/me/", None, signed_in(200)),
+        ("get", "/api/auth/tokens/", "/api/auth/tokens/", None, signed_in(200)),
         ("get", "/api/auth/totp/", "/api/auth/totp/", None, signed_in(200)),
         ("post", "/api/auth/totp/confirm/", "/api/auth/totp/confirm/", {"code": "000000"}, signed_in(400)),
         ("get", "/api/cases/", "/api/cases/", None, signed_in(200)),
@@ -192,6 +202,7 @@ def rows(w) -> list[tuple]:
          None, everyone_but(204)),
         ("delete", "/api/invitees/{invitee_id}/", f"/api/invitees/{w['invitee']}/", None, everyone_but(204)),
         ("delete", "/api/shares/{share_id}/", f"/api/shares/{shares['lawyer_shared']}/", None, everyone_but(204)),
+        ("delete", "/api/auth/tokens/{token_id}/", f"/api/auth/tokens/{w['spare_token']}/", None, everyone_but(204)),
     ]
 
 

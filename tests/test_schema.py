@@ -21,7 +21,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -30,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from evidence.common.schema import RAISES
+from tests.conftest import token_for
 from tests.test_permissions import world  # noqa: F401  (the fixture)
 
 SEED = 20260501
@@ -54,7 +54,7 @@ def _path_values(world, operation) -> dict[str, str]:  # noqa: F811
         "label_id": str(world["label"]), "contact_id": world["third"], "bundle_id": world["bundle"],
         # the lawyer reads the live share; revoking one revokes another
         "share_id": shares["lawyer_expired" if operation.method.upper() == "DELETE" else "lawyer_shared"],
-        "invitee_id": world["invitee"], "submission_id": world["submission"],
+        "invitee_id": world["invitee"], "submission_id": world["submission"], "token_id": str(world["spare_token"]),
     }
     names = {parameter.name for parameter in operation.path_parameters}
     return {name: value for name, value in values.items() if name in names}
@@ -104,8 +104,7 @@ def test_every_answer_is_in_the_schema(world, same_connection):  # noqa: F811
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=config)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations.sort(key=lambda operation: operation.method.upper() == "DELETE")  # what deletes goes last
-    tokens = {who: Token.objects.get_or_create(user=world["people"][who])[0].key
-              for who in ("owner", "lawyer_shared", "invitee")}
+    tokens = {who: token_for(world["people"][who]) for who in ("owner", "lawyer_shared", "invitee")}
     failures, started = [], time.monotonic()
     for operation in operations:
         headers = {"Authorization": f"Token {tokens[_caller(operation.path)]}"}
@@ -162,7 +161,7 @@ def test_the_schema_names_each_operations_errors_with_the_one_error_schema(api):
 
 def test_a_method_a_path_does_not_document_answers_405_with_the_error_schema(api):
     schema = api.get("/api/schema/", {"format": "json"}).json()
-    values = {"token": "no-such-invitation", "label_id": "1"}
+    values = {"token": "no-such-invitation", "label_id": "1", "token_id": "1"}
     tried = 0
     for template, operations in schema["paths"].items():
         path = re.sub(r"{(\w+)}", lambda name: values.get(name[1], str(uuid.uuid4())), template)

@@ -1,12 +1,14 @@
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidence.accounts.models import ApiToken
 from evidence.accounts.selectors import totp_is_enabled
 from evidence.accounts.services import borrower_sign_up, login_authenticate, totp_confirm, totp_disable, totp_enrol
+from evidence.accounts.tokens import token_expires_at, token_issue
 
 
 class TokenInput(serializers.Serializer):
@@ -32,8 +34,8 @@ class TokenLoginApi(APIView):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = login_authenticate(request=request, **data.validated_data)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data)
+        key = token_issue(user, request)
+        return Response(TokenOutput({"token": key, "username": user.username, "role": user.role}).data)
 
 
 class MeOutput(serializers.Serializer):
@@ -70,8 +72,8 @@ class SignUpApi(APIView):
         data = SignUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = borrower_sign_up(request=request, **data.validated_data)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenOutput({"token": token.key, "username": user.username, "role": user.role}).data,
+        key = token_issue(user, request)
+        return Response(TokenOutput({"token": key, "username": user.username, "role": user.role}).data,
                         status=status.HTTP_201_CREATED)
 
 
@@ -126,3 +128,39 @@ class TotpConfirmApi(APIView):
         data.is_valid(raise_exception=True)
         totp_confirm(user=request.user, code=data.validated_data["code"], request=request)
         return Response(TotpStatusOutput({"enabled": True}).data)
+
+
+class TokenRowOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    prefix = serializers.CharField(help_text="The token's first 8 characters")
+    user_agent = serializers.CharField(help_text="The browser or app that signed in")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(help_text="Written at most every few minutes")
+    expires_at = serializers.DateTimeField(help_text="TOKEN_DAYS after the last use")
+    current = serializers.BooleanField(help_text="The token of this request")
+
+
+def _token_row(token: ApiToken, current) -> dict:
+    return {"id": token.id, "prefix": token.prefix, "user_agent": token.user_agent, "created_at": token.created_at,
+            "last_used_at": token.last_used_at, "expires_at": token_expires_at(token),
+            "current": current is not None and token.pk == getattr(current, "pk", None)}
+
+
+class TokensApi(APIView):
+    """The devices signed in to this account (one token per sign-in), newest use first."""
+
+    @extend_schema(responses=TokenRowOutput(many=True))
+    def get(self, request):
+        rows = [_token_row(t, request.auth) for t in ApiToken.objects.filter(user=request.user)]
+        return Response(TokenRowOutput(rows, many=True).data)
+
+
+class TokenDetailApi(APIView):
+    """Sign one device out: its token stops working at once (404 for a token that is not yours)."""
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_id):
+        deleted, _rows = ApiToken.objects.filter(user=request.user, id=token_id).delete()
+        if not deleted:
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

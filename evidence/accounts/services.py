@@ -21,7 +21,7 @@ from django.utils.translation import ngettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import status
 
-from evidence.accounts.models import Role, User
+from evidence.accounts.models import ApiToken, Role, User
 from evidence.accounts.selectors import totp_device_for
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
@@ -245,6 +245,11 @@ def totp_confirm(*, user: User, code: str, request=None) -> None:
         # Zero rows: set up again while the code was being checked, and only the newer secret may be confirmed.
         if not TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True):
             raise TotpNotStarted()
+        # Tokens made before would go on working without a code: all end but the one turning it on.
+        from evidence.accounts.tokens import tokens_end
+
+        current = getattr(request, "auth", None)
+        tokens_end(user, keep=current if isinstance(current, ApiToken) else None)
         custody_record(action="account.totp_enabled", actor=user, request=request)
 
 

@@ -86,7 +86,8 @@ def api_exception_handler(exc, context):
         if response is None:
             return None  # a bug: let Django log it and answer 500
         code, text = next(
-            ((c, t) for cls, (c, t) in _DRF_CODES.items() if isinstance(exc, cls)),
+            # The exact class: a subclass (an expired sign-in) keeps its own code and words.
+            ((c, t) for cls, (c, t) in _DRF_CODES.items() if type(exc) is cls),
             (getattr(exc, "default_code", "error"), exc.detail),
         )
         response.data = {"error": code, "detail": str(text)}

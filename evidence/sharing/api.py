@@ -261,12 +261,12 @@ class InvitationAcceptApi(APIView):
 
     @extend_schema(request=AcceptInput, responses={201: AcceptOutput})
     def post(self, request, token):
-        from rest_framework.authtoken.models import Token
+        from evidence.accounts.tokens import token_issue
 
         form = AcceptInput(data=request.data)
         form.is_valid(raise_exception=True)
         user = services.invitation_accept(token=token, request=request, **form.validated_data)
-        key = Token.objects.get_or_create(user=user)[0].key
+        key = token_issue(user, request)
         return Response(AcceptOutput({"token": key, "username": user.username, "role": user.role}).data,
                         status=status.HTTP_201_CREATED)
 

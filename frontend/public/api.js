@@ -168,6 +168,14 @@ async function keepToken(answer) {
 
 /* Forget the token and every saved API answer; the queue only when asked. */
 export async function signOut({ dropQueue }) {
+  // Sign this device out on the server too, when it can be reached: the token stops working at once.
+  if (token && navigator.onLine) {
+    try {
+      const devices = await request('GET', '/api/auth/tokens/');
+      const mine = Array.isArray(devices) ? devices.find((d) => d.current) : null;
+      if (mine) await request('DELETE', `/api/auth/tokens/${mine.id}/`);
+    } catch (err) { /* offline or already signed out: it lapses after TOKEN_DAYS unused */ }
+  }
   token = null;
   const { db } = core();
   await Promise.all([db.del('kv', 'token'), db.del('kv', 'role'), db.del('kv', 'username'), db.del('kv', 'lastCase'), db.clear('cache'), db.clear('refused')]);

@@ -6,7 +6,7 @@
 'use strict';
 importScripts('/core.js');
 
-var VERSION = 'el-shell-5904f2ebdd5e';
+var VERSION = 'el-shell-6582d2e43d94';
 var SHELL = [
   '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js', '/describe-view.js',
   '/app.css', '/manifest.webmanifest', '/quick-exit.html', '/quick-exit.css',

@@ -376,6 +376,21 @@ def test_signing_out_warns_about_unsent_files_and_forgets_the_token(live_server,
     phone.context.set_offline(False)
 
 
+def test_signing_out_online_signs_this_device_out_on_the_server_too(live_server, transactional_db, phone, case):
+    from rest_framework.test import APIClient
+
+    page = phone.sign_in()
+    open_case(phone, case)
+    kept = page.evaluate("ELCore.db.get('kv', 'token')")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {kept}")
+    assert client.get("/api/cases/").status_code == 200
+    page.click("#nav a[href='#/settings']")
+    page.click("button:has-text('退出登录')")
+    page.wait_for_selector("main h1:has-text('登录')")
+    assert client.get("/api/cases/").status_code == 401  # the token no longer works anywhere
+
+
 def test_a_lawyer_signed_in_on_the_web_lands_on_what_is_shared_not_in_the_app(live_server, transactional_db, phone, lawyer):
     page = phone.page
     page.goto(f"{phone.base}/login/")
@@ -454,9 +469,9 @@ def test_open_a_case_type_in_a_call_build_share_revoke_submit_and_invite(live_se
 
 
 def test_sign_up_in_the_app_lands_on_the_empty_case_list_and_a_taken_name_is_refused(live_server, transactional_db, phone, borrower):
-    from rest_framework.authtoken.models import Token
+    import hashlib
 
-    from evidence.accounts.models import Role, User
+    from evidence.accounts.models import ApiToken, Role, User
 
     page = phone.open()
     page.click("main a[href='#/signup']")
@@ -495,7 +510,8 @@ def test_sign_up_in_the_app_lands_on_the_empty_case_list_and_a_taken_name_is_ref
     assert page.locator("main .list").inner_text() == "还没有案件。先建一个案件，再添加证据。"
     user = User.objects.get(username="xiao.chen")
     assert (user.role, user.email) == (Role.BORROWER, "chen@example.org")
-    assert page.evaluate("ELCore.db.get('kv', 'token')") == Token.objects.get(user=user).key  # kept as a sign-in keeps it
+    kept = page.evaluate("ELCore.db.get('kv', 'token')")  # kept as a sign-in keeps it; the server keeps its hash
+    assert ApiToken.objects.filter(user=user, key_sha256=hashlib.sha256(kept.encode()).hexdigest()).exists()
     assert page.evaluate("ELCore.db.get('kv', 'username')") == "xiao.chen"
     page.reload()  # still signed in
     page.wait_for_selector("main .list:not([aria-busy])")
