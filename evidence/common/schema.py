@@ -63,6 +63,7 @@ ERRORS = {
     403: "Signed in, but this account may not do this (a browser session also needs its CSRF token).",
     404: "No such thing, or the caller may not see it (the same answer either way); or a page past the last.",
     409: "Not possible in the present state, e.g. the bundle is not finished yet.",
+    411: "The upload was sent without a Content-Length (chunked); send it with its length.",
     413: "The upload is larger than the server's limit; it was refused before it was read to the end.",
     415: "The body is of a content type this operation does not take, or the file of a kind the server does not "
          "store.",
@@ -97,7 +98,7 @@ RAISES: dict[tuple[str, str], set[int]] = {
 UNSAFE = {"post", "put", "patch", "delete"}
 # Operations that receive a file through the streaming upload parser: too large, of a kind not
 # taken, or arriving on a full disk.
-UPLOAD_ERRORS = {413, 415, 507}
+UPLOAD_ERRORS = {411, 413, 415, 507}
 
 
 def _error_response(code: int) -> dict:

@@ -44,6 +44,13 @@ class TooManyFiles(EvidenceError):
     message = _("Send one file per request, in the field named “file”.")
 
 
+class LengthRequired(EvidenceError):
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    code = "length_required"
+    message = _("The file was sent without its length (chunked transfer encoding). Send it with a Content-Length "
+                "header, as browsers and the phone app do.")
+
+
 class NoFile(EvidenceError):
     code = "no_file"
     message = _("Attach the file in the form field named “file”.")
@@ -226,6 +233,8 @@ class StreamingUploadMixin:
         """The request's `file`, hashed and on disk; its temporary file is removed afterwards."""
         limit = settings.UPLOAD_MAX_BYTES
         declared = request.META.get("CONTENT_LENGTH") or "0"
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() and declared == "0":
+            raise LengthRequired()  # the body would be read as empty: say so, rather than "no file"
         # Refuse an oversized body before reading it; the handler still counts what arrives.
         if declared.isdigit() and int(declared) > limit + (1 << 20):
             raise UploadTooLarge(limit_mib=limit // (1 << 20))

@@ -190,3 +190,13 @@ def test_a_huge_flat_png_is_checked_to_the_end_without_decoding_it_whole(tmp_pat
                          check=True).stdout.split()
     assert int(out[0]) < 64, f"checking it grew the process by {out[0]} MiB"  # decoded whole: ~180 MiB
     assert out[1] == "True"
+
+
+def test_a_chunked_upload_without_a_length_is_told_to_send_one_and_keeps_nothing(api, case, media_root):
+    body = encode_multipart("BoUnDaRy", {"file": SimpleUploadedFile("shot.png", samples.png())})
+    response = api.generic("POST", f"/api/cases/{case.id}/evidence/", body,
+                           content_type="multipart/form-data; boundary=BoUnDaRy",
+                           CONTENT_LENGTH="", HTTP_TRANSFER_ENCODING="chunked", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 411 and response.json()["error"] == "length_required"
+    assert "Content-Length" in response.json()["detail"]
+    assert not EvidenceItem.objects.exists() and stored_files(media_root) == []
