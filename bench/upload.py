@@ -79,7 +79,9 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen:
 
 
 def web_worker_pids(port: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-f", f"gunicorn config.wsgi .*--bind 127.0.0.1:{port}"], capture_output=True, text=True).stdout
+    # gunicorn binds a Unix socket under DATA_DIR behind nginx (or 127.0.0.1:PORT without it)
+    out = subprocess.run(["pgrep", "-f", f"gunicorn config.wsgi .*--bind (unix:[^ ]*|127.0.0.1:{port})"],
+                         capture_output=True, text=True).stdout
     masters = [int(p) for p in out.split()]
     children = []
     for master in masters:

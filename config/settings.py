@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "evidence.common.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +80,9 @@ MIDDLEWARE = [
     "evidence.common.middleware.NoStoreMiddleware",
 ]
 
+# Peers whose X-Forwarded-For names the client: the buffering front (nginx) on this machine or on
+# gunicorn's Unix socket (""); docker-compose.yml sets "*" (only its nginx can reach the web service).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["", "127.0.0.1", "::1"])
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"

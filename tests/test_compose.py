@@ -25,7 +25,10 @@ def test_the_compose_file_is_valid_and_runs_the_whole_topology():
 
     assert result.returncode == 0, result.stderr
     project = json.loads(result.stdout)
-    assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(project["services"])
+    assert {"front", "web", "worker", "beat", "db", "redis", "migrate"} <= set(project["services"])
+    # only the buffering front is published; web answers it alone
+    published = {name for name, service in project["services"].items() if service.get("ports")}
+    assert published == {"front"} and project["services"]["web"]["environment"]["TRUSTED_PROXIES"] == "*"
     images = {project["services"][name].get("image") for name in ("web", "worker", "beat", "migrate")}
     assert images == {"evidence-locker:latest"}, "web, worker and beat share one image"
     web = project["services"]["web"]["environment"]

@@ -1,6 +1,23 @@
 from django.conf import settings
 
 
+class ForwardedForMiddleware:
+    """The client's address behind the buffering front (nginx): REMOTE_ADDR is then the proxy's (or
+    empty, on a Unix socket), and X-Forwarded-For, which nginx sets itself, names the client. It is
+    believed only from a peer in TRUSTED_PROXIES, so a client talking to gunicorn directly cannot
+    choose the address its sign-in attempts are counted under."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        trusted = settings.TRUSTED_PROXIES
+        if forwarded and ((request.META.get("REMOTE_ADDR") or "") in trusted or "*" in trusted):
+            request.META["REMOTE_ADDR"] = forwarded.split(",")[-1].strip()[:64]
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     """Sets the Content-Security-Policy on every response that has none of its own."""
 

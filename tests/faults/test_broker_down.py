@@ -64,4 +64,6 @@ def test_with_redis_down_uploads_imports_and_sign_in_work_and_the_jobs_run_once_
     assert sweep_jobs() == {"imports": 1, "bundles": 0, "items": 1}
     assert wait_for(lambda: EvidenceItem.objects.filter(id=item.id, verification="ok").exclude(thumbnail="").exists())
     assert wait_for(lambda: Import.objects.get(id=imported.json()["id"]).status == "done")
-    assert sweep_jobs() == {"imports": 0, "bundles": 0, "items": 0}  # nothing is sent twice
+    # the export the import kept is an item too: its own checks run once it exists
+    assert wait_for(lambda: not EvidenceItem.objects.filter(verification="pending").exists())
+    assert sweep_jobs() == {"imports": 0, "bundles": 0, "items": 0}  # nothing is sent again
