@@ -42,6 +42,21 @@ def finding_event_ids(case: Case, rule: str) -> list[str] | None:
     return None
 
 
+def events_matching(events: QuerySet, where: TimelineFilter) -> QuerySet:
+    """The events of a query that pass the timeline's number, direction, channel and time filters."""
+    if where.number:
+        events = events.filter(number_normalized=where.number)
+    if where.direction:
+        events = events.filter(direction=where.direction)
+    if where.channel:
+        events = events.filter(channel=where.channel)
+    if where.since:
+        events = events.filter(occurred_at__gte=where.since)
+    if where.until:
+        events = events.filter(occurred_at__lt=where.until)
+    return events
+
+
 def timeline_of_events(case: Case, ids: list[str], where: TimelineFilter, chunk: int = 900) -> list[tuple]:
     """(id, at, kind) of the given events that match the filter, oldest first.
 
@@ -51,17 +66,7 @@ def timeline_of_events(case: Case, ids: list[str], where: TimelineFilter, chunk:
     rows = []
     for start in range(0, len(ids), chunk):
         events = Event.objects.filter(case=case, id__in=ids[start:start + chunk], kind__in=where.types)
-        if where.number:
-            events = events.filter(number_normalized=where.number)
-        if where.direction:
-            events = events.filter(direction=where.direction)
-        if where.channel:
-            events = events.filter(channel=where.channel)
-        if where.since:
-            events = events.filter(occurred_at__gte=where.since)
-        if where.until:
-            events = events.filter(occurred_at__lt=where.until)
-        rows += events.values_list("id", "occurred_at", "kind")
+        rows += events_matching(events, where).values_list("id", "occurred_at", "kind")
     return sorted(rows, key=lambda row: (row[1], row[0]))
 
 
@@ -78,17 +83,7 @@ def timeline_entries(case: Case, where: TimelineFilter) -> QuerySet:
     parts = []
     event_types = [t for t in ("call", "message") if t in where.types]
     if event_types:
-        events = Event.objects.filter(case=case, kind__in=event_types)
-        if where.number:
-            events = events.filter(number_normalized=where.number)
-        if where.direction:
-            events = events.filter(direction=where.direction)
-        if where.channel:
-            events = events.filter(channel=where.channel)
-        if where.since:
-            events = events.filter(occurred_at__gte=where.since)
-        if where.until:
-            events = events.filter(occurred_at__lt=where.until)
+        events = events_matching(Event.objects.filter(case=case, kind__in=event_types), where)
         parts.append(events.order_by().annotate(at=F("occurred_at")).values_list("id", "at", "kind"))
     if "file" in where.types and not (where.number or where.direction or where.channel):
         files = timeline_files(case).annotate(at=Coalesce("occurred_at", "received_at"))

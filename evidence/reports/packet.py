@@ -6,15 +6,12 @@ TSA), certs/. Entries are written in a fixed order with the bundle's own time, s
 bundle always gives the same manifest and the same listing.
 """
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +21,6 @@ from evidence.storage.backends import CHUNK, get_storage
 
 README_NAME, REPORT_NAME, MANIFEST_NAME, SUMS_NAME = "README.txt", "report.pdf", "manifest.json", "SHA256SUMS"
 CUSTODY_NAME = "custody.jsonl"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PACKET_FORMAT = "evidence-locker-packet/1"
 
 
@@ -57,22 +53,6 @@ def safe_name(name: str, limit: int = 80) -> str:
 
 def original_path(number: int, item: EvidenceItem) -> str:
     return f"originals/{number:03d}-{item.sha256[:12]}-{safe_name(item.original_name or item.kind)}"
-
-
-def neutralise(cell) -> str:
-    """Stop a spreadsheet from running a cell as a formula (=, +, -, @ at the start)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def records_csv(header: list[str], rows: Iterable[list]) -> bytes:
-    """UTF-8 with a BOM (so spreadsheet programs read Chinese correctly), formulas neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
 def manifest(bundle: Bundle, items: list[EvidenceItem], paths: dict, records: dict, custody: dict | None = None) -> bytes:

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from evidence.cases.models import Case
 from evidence.events.models import Event, EventKind
 from evidence.reports.assemble import local
-from evidence.reports.packet import neutralise
 
 # A cell that is only a phone number (+8613800138000, 10690000, +1 (212) 555-0100) is data, not a
 # formula: it is written as it is, so every number in a column reads the same. Anything else that
 # starts with = + - @, a tab or a carriage return gets the leading apostrophe.
 PHONE_NUMBER = re.compile(r"\+?[0-9(][0-9 ()-]*")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CALL_HEADER = ["time_local", "time_utc", "direction", "channel", "number", "number_as_written", "label", "name",
                "contact_name", "duration_s", "note", "source_exhibit", "source_position", "event_id",
@@ -49,7 +49,7 @@ def spreadsheet_cell(value) -> str:
     text = "" if value is None else str(value)
     if PHONE_NUMBER.fullmatch(text) and any(c.isdigit() for c in text):
         return text
-    return neutralise(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def records_csv(header: list[str], rows: Iterable[list]) -> bytes:
