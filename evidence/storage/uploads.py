@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import ParseError
@@ -181,6 +182,83 @@ class _StrictMultiPartParser(DjangoMultiPartParser):
         return super().sanitize_file_name(file_name)
 
 
+class _PartHeadersAsUTF8:
+    """The request body as the multipart parser reads it, with every part's headers in UTF-8.
+
+    Browsers send file names in UTF-8, but curl and scripts send the file system's bytes, which
+    on a Chinese Windows machine are GBK. Django's parser drops a header line it cannot decode
+    as UTF-8, so such a file would arrive as "no file". Here a header line that is not UTF-8 is
+    read as GB18030 (a superset of GBK), or with replacement characters when it is neither,
+    and handed on re-encoded. Only the header block after each boundary is looked at; the
+    parts' bytes pass through untouched, a chunk at a time.
+    """
+
+    HEADERS_LIMIT = 64 << 10  # past this, a "header block" is passed on as it is
+
+    def __init__(self, stream, boundary: bytes):
+        self.stream = stream
+        self.first = b"--" + boundary
+        self.delimiter = b"\r\n--" + boundary
+        self.buffer = b""
+        self.in_headers = False
+        self.started = False
+        self.eof = False
+
+    def read(self, size=-1):
+        out = []
+        while not out and not (self.eof and not self.buffer):
+            if not self.eof:
+                chunk = self.stream.read(UPLOAD_CHUNK)
+                if chunk:
+                    self.buffer += chunk
+                else:
+                    self.eof = True
+            out.append(self._drain())
+            out = [piece for piece in out if piece]
+        return b"".join(out)
+
+    def _drain(self) -> bytes:
+        emitted = []
+        while True:
+            if self.in_headers:
+                end = self.buffer.find(b"\r\n\r\n")
+                if end == -1:
+                    if len(self.buffer) > self.HEADERS_LIMIT or self.eof:
+                        emitted.append(self.buffer)
+                        self.buffer, self.in_headers = b"", False
+                    break
+                emitted.append(_utf8_header_lines(self.buffer[:end]) + b"\r\n\r\n")
+                self.buffer, self.in_headers = self.buffer[end + 4 :], False
+                continue
+            delimiter = self.delimiter if self.started else self.first
+            at = self.buffer.find(delimiter)
+            if at == -1:
+                keep = 0 if self.eof else len(delimiter) - 1  # a delimiter may straddle chunks
+                cut = max(len(self.buffer) - keep, 0)
+                emitted.append(self.buffer[:cut])
+                self.buffer = self.buffer[cut:]
+                break
+            cut = at + len(delimiter)
+            emitted.append(self.buffer[:cut])
+            self.buffer = self.buffer[cut:]
+            self.started, self.in_headers = True, True
+        return b"".join(emitted)
+
+
+def _utf8_header_lines(block: bytes) -> bytes:
+    lines = []
+    for line in block.split(b"\r\n"):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                line = line.decode("gb18030").encode("utf-8")
+            except UnicodeDecodeError:
+                line = line.decode("utf-8", errors="replace").encode("utf-8")
+        lines.append(line)
+    return b"\r\n".join(lines)
+
+
 class StreamingMultiPartParser(BaseParser):
     """multipart/form-data through the request's upload handlers, with strict file names."""
 
@@ -190,12 +268,21 @@ class StreamingMultiPartParser(BaseParser):
         request = parser_context["request"]
         meta = request.META.copy()
         meta["CONTENT_TYPE"] = media_type
+        boundary = _boundary(media_type)
+        if boundary:
+            stream = _PartHeadersAsUTF8(stream, boundary)
         try:
             parser = _StrictMultiPartParser(meta, stream, request.upload_handlers, parser_context.get("encoding", "utf-8"))
             data, files = parser.parse()
         except MultiPartParserError as error:
             raise ParseError(str(error)) from None
         return DataAndFiles(data, files)
+
+
+def _boundary(media_type: str) -> bytes | None:
+    _, params = parse_header_parameters(media_type or "")
+    boundary = params.get("boundary", "")
+    return boundary.encode("ascii", errors="ignore") or None
 
 
 def stage_stream(stream, *, name: str, content_type: str = "") -> HashedUpload:

@@ -1,5 +1,7 @@
 """Every hostile upload gets a 4xx naming the problem, and leaves no row and no file."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
@@ -78,12 +80,14 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(api, case, settings)
     assert response.status_code == 413
 
 
-def _raw_upload(api, case, disposition: str, data: bytes):
+def _raw_upload(api, case, disposition: str | bytes, data: bytes, after: bytes = b""):
     boundary = "BoUnDaRy"
+    if isinstance(disposition, str):
+        disposition = disposition.encode()
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; {disposition}\r\n"
-        "Content-Type: image/png\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; ".encode() + disposition + b"\r\n"
+        b"Content-Type: image/png\r\n\r\n"
+    ) + data + f"\r\n--{boundary}".encode() + after + b"--\r\n"
     return api.generic(
         "POST", f"/api/cases/{case.id}/evidence/", body, content_type=f"multipart/form-data; boundary={boundary}",
         HTTP_ACCEPT_LANGUAGE="en",
@@ -107,6 +111,53 @@ def test_a_file_name_with_nul_or_a_line_break_is_refused(api, case, media_root, 
     assert response.json()["error"] == "bad_file_name"
     assert EvidenceItem.objects.count() == 0
     assert stored_files(media_root) == []
+
+
+def test_a_file_name_in_gbk_as_curl_sends_it_from_a_chinese_windows_is_read(api, case):
+    data = samples.png()
+    note = '\r\nContent-Disposition: form-data; name="note"\r\n\r\n催收员的截图'.encode()
+    response = _raw_upload(api, case, 'filename="催收截图.png"'.encode("gbk"), data, after=note + b"\r\n--BoUnDaRy")
+
+    assert response.status_code == 201, response.content
+    item = EvidenceItem.objects.get()
+    assert item.original_name == "催收截图.png"
+    assert item.note == "催收员的截图"
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_name_that_is_neither_utf8_nor_gbk_keeps_the_file(api, case):
+    response = _raw_upload(api, case, b'filename="shot\xff\xfe.png"', samples.png())
+
+    assert response.status_code == 201, response.content
+    assert EvidenceItem.objects.get().original_name.endswith(".png")
+
+
+class _Trickle:
+    """A request body that arrives a few bytes at a time, so delimiters straddle reads."""
+
+    def __init__(self, data: bytes, step: int):
+        self.data, self.step = data, step
+
+    def read(self, size=-1):
+        piece, self.data = self.data[: self.step], self.data[self.step :]
+        return piece
+
+
+@pytest.mark.parametrize("step", [1, 3, 7, 64])
+def test_part_bodies_pass_through_byte_for_byte_whatever_the_read_sizes(step):
+    from evidence.storage.uploads import _PartHeadersAsUTF8
+
+    part = bytes(range(256)) * 3 + b"\r\n\r\n--BoUnDaR\r\n--Bo"
+    body = (
+        b'--BoUnDaRy\r\nContent-Disposition: form-data; name="file"; filename="\xb4\xdf.png"\r\n\r\n'
+        + part + b'\r\n--BoUnDaRy\r\nContent-Disposition: form-data; name="note"\r\n\r\nok\r\n--BoUnDaRy--\r\n'
+    )
+    wrapped = _PartHeadersAsUTF8(_Trickle(body, step), b"BoUnDaRy")
+    out = b""
+    while chunk := wrapped.read():
+        out += chunk
+
+    assert out == body.replace('"\xb4\xdf.png"'.encode("latin-1"), '"催.png"'.encode())
 
 
 def test_two_files_in_one_request_are_refused(api, case, media_root):
