@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "evidence.intake",
     "evidence.events",
     "evidence.imports",
+    "evidence.ocr",
     "evidence.analysis",
     "evidence.reports",
     "evidence.submissions",
@@ -195,6 +196,11 @@ UPLOADS_PER_MINUTE = env_int("UPLOADS_PER_MINUTE", 120)  # files per account and
 STORAGE_MIN_FREE_MB = env_int("STORAGE_MIN_FREE_MB", 512)  # /healthz says "low" (503) under this much free space
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 64_000_000)
 THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 512)
+# Text recognition of screenshots and photos (evidence/ocr): tesseract from Debian's
+# tesseract-ocr and tesseract-ocr-chi-sim; "none" turns it off (items say "unavailable").
+OCR_ENGINE = env_str("OCR_ENGINE", "tesseract")
+OCR_LANGUAGES = env_str("OCR_LANGUAGES", "chi_sim+eng")
+OCR_TIME_LIMIT = env_int("OCR_TIME_LIMIT", 120)  # seconds for one picture; then the item says "failed"
 FILE_UPLOAD_PERMISSIONS = 0o440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 

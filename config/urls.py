@@ -23,6 +23,7 @@ from evidence.common.views import LoginView, signed_in
 from evidence.events.api import CaseCallsApi, CaseMessagesApi, NumbersApi, TimelineApi
 from evidence.imports.api import CaseImportsApi, ImportDetailApi, ImportMappingApi
 from evidence.intake.api import CaseEvidenceApi, EvidenceDetailApi, EvidenceOriginalApi, EvidenceThumbnailApi
+from evidence.ocr.api import PassageReviewApi
 from evidence.reports.api import (
     BundleDetailApi,
     BundlePacketApi,
@@ -75,6 +76,7 @@ api = [
     path("api/meta/", MetaApi.as_view(), name="meta"),
     path("api/evidence/<uuid:item_id>/", EvidenceDetailApi.as_view(), name="evidence-detail"),
     path("api/evidence/<uuid:item_id>/original", EvidenceOriginalApi.as_view(), name="evidence-original"),
+    path("api/evidence/<uuid:item_id>/text/passages/<int:n>/", PassageReviewApi.as_view(), name="evidence-passage-review"),
     path("api/evidence/<uuid:item_id>/thumbnail", EvidenceThumbnailApi.as_view(), name="evidence-thumbnail"),
     path("", include("evidence.submissions.urls")),
     path("", include("evidence.sharing.urls")),

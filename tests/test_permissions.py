@@ -37,6 +37,12 @@ def in_days(days: float) -> str:
 def world(api, borrower, case, other_borrower):
     """The owner's case with everything in it, and one person of each role around it."""
     item = upload(api, case, samples.png(), name="秘密截图.png").json()
+    from evidence.ocr.models import RecognizedText
+
+    RecognizedText.objects.update_or_create(item_id=item["id"], defaults={
+        "case": case, "status": "done", "content": "再不还钱就通知你家人",
+        "passages": [{"n": 1, "side": "theirs", "text": "再不还钱就通知你家人", "time": "22:41", "lines": [0],
+                      "box": [0, 0, 10, 10]}]})
     export = sms_xml(sms(datetime(2026, 5, 1, 22, 30, tzinfo=SHANGHAI), 1, "13800138000", "逾期"))
     _, job = import_export(api, case, export)
     label = api.post(f"/api/cases/{case.id}/labels/", {"number": "13900139000", "role": "collector"}, format="json")
@@ -127,6 +133,9 @@ def rows(w) -> list[tuple]:
         ("get", "/api/evidence/{item_id}/", f"/api/evidence/{w['item']['id']}/", None, everyone_but(200)),
         ("patch", "/api/evidence/{item_id}/", f"/api/evidence/{w['item']['id']}/", {"purpose": "证明催收方夜间来电"},
          everyone_but(200)),
+        # Only the case's owner reviews what was read from a picture; a shared lawyer sees it, never edits it.
+        ("post", "/api/evidence/{item_id}/text/passages/{n}/", f"/api/evidence/{w['item']['id']}/text/passages/1/",
+         {"review": "confirmed"}, everyone_but(200)),
         ("get", "/api/evidence/{item_id}/original", f"/api/evidence/{w['item']['id']}/original", None,
          everyone_but(200)),
         ("get", "/api/evidence/{item_id}/thumbnail", f"/api/evidence/{w['item']['id']}/thumbnail", None,

@@ -34,10 +34,18 @@ class FindingOutput(serializers.Serializer):
     third_party_reasons = serializers.DictField()
     windows = serializers.ListField(child=serializers.DictField(), help_text="Days or periods over the threshold")
     note = serializers.DictField()
+    passages = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Passages machine-read from pictures that the rule matched: [{id, item_id, n, text, time_shown, at, "
+                  "confirmed}]; `at` is when the picture was taken (else received), `time_shown` the time seen "
+                  "above the bubble.")
+    machine_read = serializers.BooleanField(
+        help_text="True when some of its evidence is text a machine read from a picture and the borrower has not "
+                  "confirmed it: check the picture.")
     support = serializers.DictField(
         help_text="The evidence behind it: {total, per_day: [{day, count}] in the case's zone, events: the first 50, "
                   "each {id, at, kind, channel, direction, number, role, label_name, duration_s, excerpt, "
-                  "source: {item, name, position}}}")
+                  "source: {item, name, position}}, passages: the machine-read passages with `item_name`}")
 
 
 class AnalysisOutput(serializers.Serializer):

@@ -59,7 +59,15 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from evidence.analysis.facts import COLLECTOR_ROLES, EventFact, Log, ThirdPartyFact, prepare_log, sort_events
+from evidence.analysis.facts import (
+    COLLECTOR_ROLES,
+    EventFact,
+    Log,
+    PassageFact,
+    ThirdPartyFact,
+    prepare_log,
+    sort_events,
+)
 from evidence.analysis.rulesets import Rule, RuleSet, Selection
 
 EXAMPLES = 10
@@ -90,6 +98,10 @@ class Finding:
     third_party_reasons: dict[str, list[str]]  # third-party id -> the conditions it met
     windows: list[dict]
     note: dict
+    # Passages machine-read from pictures that keyword rules matched, and whether any of them
+    # is still unconfirmed by the borrower (then the finding rests partly on a machine's reading).
+    passages: list[dict] = field(default_factory=list)
+    machine_read: bool = False
 
     def as_dict(self) -> dict:
         """JSON-ready: datetimes as ISO strings in UTC with a Z."""
@@ -117,13 +129,17 @@ class _Outcome:
     events: list[int] = field(default_factory=list)
     windows: list[dict] = field(default_factory=list)
     third: list[tuple[ThirdPartyFact, list[str]]] = field(default_factory=list)
+    passages: list[PassageFact] = field(default_factory=list)
 
 
 class _Context:
     """The prepared log one analysis runs on; keyword hits are computed once per list, on demand."""
 
-    def __init__(self, log: Log, third_parties: Sequence[ThirdPartyFact], ruleset: RuleSet):
+    def __init__(self, log: Log, third_parties: Sequence[ThirdPartyFact], ruleset: RuleSet,
+                 passages: Sequence[PassageFact] = ()):
         self.log = log
+        self.passages = sorted(passages, key=lambda p: (p.occurred_at, p.id))
+        self._passage_low = [p.text.lower() for p in self.passages]
         if any(t.contacted_at.tzinfo is None for t in third_parties):
             raise ValueError("third-party contacts: contacted_at must be timezone-aware")
         self.third_parties = sorted(third_parties, key=lambda t: (t.contacted_at, t.id))
@@ -141,6 +157,17 @@ class _Context:
                 self._hits[name] = {i for i in self._readable if search(low[i])}
             out |= self._hits[name]
         return out
+
+    def passages_matching(self, sel: Selection | None) -> list[PassageFact]:
+        """Machine-read passages a keyword selection keeps: messages with any of its words.
+
+        Only selections by keywords read them, and only without a time window or the
+        collection condition: a picture's time and sender are not known well enough for those.
+        """
+        if sel is None or not sel.keywords or "message" not in sel.kinds or sel.window is not None or sel.collection:
+            return []
+        searches = [self._patterns[name].search for name in sel.keywords]
+        return [p for p, low in zip(self.passages, self._passage_low, strict=True) if any(s(low) for s in searches)]
 
 
 def find_collectors(events: Sequence[EventFact], labels: dict[str, str], ruleset: RuleSet) -> list[dict]:
@@ -171,16 +198,18 @@ def analyse(
     third_parties: Sequence[ThirdPartyFact],
     ruleset: RuleSet,
     zone: ZoneInfo,
+    passages: Sequence[PassageFact] = (),
 ) -> AnalysisResult:
-    """Run every rule of the rule set over the log; return the rules that fired."""
+    """Run every rule of the rule set over the log (and keyword rules over the passages read from
+    pictures); return the rules that fired."""
     facts = sort_events(events)
     collectors = find_collectors(facts, labels, ruleset)
     log = prepare_log(facts, labels, zone, {c["number"] for c in collectors})
-    ctx = _Context(log, third_parties, ruleset)
+    ctx = _Context(log, third_parties, ruleset, passages)
     findings = []
     for rule in ruleset.rules:
         outcome = CHECKS[rule.check](rule, ctx)
-        if outcome.events or outcome.third:
+        if outcome.events or outcome.third or outcome.passages:
             findings.append(_finding(rule, ruleset, outcome, log))
     return AnalysisResult(findings=findings, collectors=collectors)
 
@@ -245,14 +274,16 @@ def _select(ctx: _Context, sel: Selection) -> list[int]:
 
 
 def _check_each(rule: Rule, ctx: _Context) -> _Outcome:
-    """Every selected event."""
-    return _Outcome(events=_select(ctx, rule.select))
+    """Every selected event (and machine-read passage)."""
+    return _Outcome(events=_select(ctx, rule.select), passages=ctx.passages_matching(rule.select))
 
 
 def _check_at_least(rule: Rule, ctx: _Context) -> _Outcome:
-    """All selected events once there are at least n."""
-    selected = _select(ctx, rule.select)
-    return _Outcome(events=selected if len(selected) >= rule.threshold["n"] else [])
+    """All selected events and passages once there are at least n of them."""
+    selected, passages = _select(ctx, rule.select), ctx.passages_matching(rule.select)
+    if len(selected) + len(passages) < rule.threshold["n"]:
+        return _Outcome()
+    return _Outcome(events=selected, passages=passages)
 
 
 def _check_per_day(rule: Rule, ctx: _Context) -> _Outcome:
@@ -330,7 +361,7 @@ def _check_third_party(rule: Rule, ctx: _Context) -> _Outcome:
         if reasons:
             third.append((contact, reasons))
     events = _select(ctx, rule.select) if rule.select is not None else []
-    return _Outcome(events=events, third=third)
+    return _Outcome(events=events, third=third, passages=ctx.passages_matching(rule.select))
 
 
 def _within_before(times: list[float], at: float, seconds: int) -> bool:
@@ -356,7 +387,8 @@ def _finding(rule: Rule, ruleset: RuleSet, outcome: _Outcome, log: Log) -> Findi
     """Assemble a Finding from what a check matched."""
     facts = [log.facts[i] for i in outcome.events]
     ids = [f.id for f in facts]
-    times = [f.occurred_at for f in facts[:1] + facts[-1:]] + [c.contacted_at for c, _ in outcome.third]
+    times = ([f.occurred_at for f in facts[:1] + facts[-1:]] + [c.contacted_at for c, _ in outcome.third]
+             + [p.occurred_at for p in outcome.passages])
     threshold = dict(rule.threshold)
     if rule.select is not None and rule.select.window is not None:
         threshold["window"] = rule.select.window.as_dict()
@@ -372,7 +404,7 @@ def _finding(rule: Rule, ruleset: RuleSet, outcome: _Outcome, log: Log) -> Findi
         confidence=rule.confidence,
         threshold=threshold,
         threshold_text=dict(rule.threshold_text),
-        count=len(ids) + len(outcome.third),
+        count=len(ids) + len(outcome.third) + len(outcome.passages),
         first_at=min(times),
         last_at=max(times),
         event_ids=ids,
@@ -381,6 +413,9 @@ def _finding(rule: Rule, ruleset: RuleSet, outcome: _Outcome, log: Log) -> Findi
         third_party_reasons={c.id: reasons for c, reasons in outcome.third},
         windows=outcome.windows,
         note=dict(ruleset.note),
+        passages=[{"id": p.id, "item_id": p.item_id, "n": p.n, "text": p.text, "side": p.side, "time_shown": p.time_shown,
+                   "at": _iso(p.occurred_at), "confirmed": p.confirmed} for p in outcome.passages],
+        machine_read=any(not p.confirmed for p in outcome.passages),
     )
 
 

@@ -40,6 +40,22 @@ class EventFact:
 
 
 @dataclass(frozen=True, slots=True)
+class PassageFact:
+    """A passage machine-read from a picture: the other side's chat bubble in a screenshot, or a
+    paragraph of a photo. Keyword rules read it beside the messages; nothing counts it as a contact.
+    """
+
+    id: str  # "<item id>#<n>"
+    item_id: str
+    n: int  # its number in the picture, from the top
+    occurred_at: datetime  # aware: when the picture was taken, else when it arrived
+    text: str
+    side: str  # "theirs" (the other side's chat bubble) or "unknown" (a paragraph of a picture)
+    time_shown: str  # the time visible above it in the chat, as shown ("" if none)
+    confirmed: bool  # the borrower confirmed the reading (dismissed ones are not facts at all)
+
+
+@dataclass(frozen=True, slots=True)
 class ThirdPartyFact:
     """A collector's contact with someone other than the borrower, as the borrower recorded it."""
 

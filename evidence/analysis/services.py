@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.analysis import engine
-from evidence.analysis.facts import EventFact, ThirdPartyFact
+from evidence.analysis.facts import EventFact, PassageFact, ThirdPartyFact
 from evidence.analysis.models import Analysis
 from evidence.analysis.rulesets import load_ruleset
 from evidence.cases.models import Case
 from evidence.events.models import Event
+from evidence.ocr.models import RecognizedText, Review, TextStatus
 
 EMPTY_CHARTS = {"calls_per_day": [], "contacts_by_hour": [0] * 24, "top_numbers": [],
                 "night_contacts": None, "totals": {"events": 0, "collection_contacts": 0, "calls": 0, "messages": 0}}
@@ -37,6 +38,27 @@ def _facts(case: Case) -> tuple[list[EventFact], dict[str, str], list[ThirdParty
     return events, labels, third_parties
 
 
+# What the other side wrote (their bubbles), and text read from pictures that are not chats; never
+# the borrower's own bubbles, a time separator, or a passage the borrower dismissed.
+READ_SIDES = ("theirs", "unknown")
+
+
+def _passages(case: Case) -> list[PassageFact]:
+    """The machine-read passages of the case's pictures that keyword rules read."""
+    out = []
+    rows = RecognizedText.objects.filter(case=case, status=TextStatus.DONE).select_related("item").only(
+        "passages", "reviews", "item__id", "item__occurred_at", "item__received_at")
+    for record in rows:
+        when = record.item.occurred_at or record.item.received_at
+        for passage in record.passages:
+            review = record.reviews.get(str(passage["n"]))
+            if passage["side"] in READ_SIDES and review != Review.DISMISSED:
+                out.append(PassageFact(id=f"{record.item_id}#{passage['n']}", item_id=str(record.item_id),
+                                       n=passage["n"], occurred_at=when, text=passage["text"], side=passage["side"],
+                                       time_shown=passage.get("time", ""), confirmed=review == Review.CONFIRMED))
+    return out
+
+
 def case_analyse(*, case_id) -> Analysis | None:
     """Evaluate the case's rule set over all its facts and store the result; None if the case is gone.
 
@@ -53,7 +75,8 @@ def case_analyse(*, case_id) -> Analysis | None:
               "charts": EMPTY_CHARTS, "ruleset": "", "ruleset_version": ""}
     if ruleset is not None:
         events, labels, third_parties = _facts(case)
-        result = engine.analyse(events=events, labels=labels, third_parties=third_parties, ruleset=ruleset, zone=zone)
+        result = engine.analyse(events=events, labels=labels, third_parties=third_parties, ruleset=ruleset, zone=zone,
+                                passages=_passages(case))
         values.update(
             findings=[finding.as_dict() for finding in result.findings],
             collectors=result.collectors,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from evidence.cases.models import Case
 from evidence.events.models import Event
+from evidence.intake.models import EvidenceItem
 
 SHOWN = 50  # events listed under a finding; all of them are counted, per day too
 EXCERPT_CHARS = 60
@@ -35,7 +36,19 @@ def finding_support(*, case: Case, finding: dict, limit: int = SHOWN, labels: di
         "total": len(found),
         "per_day": [{"day": day, "count": count} for day, count in sorted(per_day.items())],
         "events": events,
+        "passages": passages_summary(case, finding.get("passages") or []),
     }
+
+
+def passages_summary(case: Case, passages: list[dict]) -> list[dict]:
+    """The machine-read passages behind a finding, each with the picture's file name."""
+    if not passages:
+        return []
+    ids = {p["item_id"] for p in passages}
+    names = dict(EvidenceItem.objects.filter(case=case, id__in=ids).values_list("id", "original_name"))
+    names = {str(key): value for key, value in names.items()}
+    return [{**p, "item_name": names.get(p["item_id"], ""), "machine_read": True} for p in passages
+            if p["item_id"] in names]
 
 
 def event_summary(event: Event, labels: dict) -> dict:

@@ -55,4 +55,15 @@ def sweep_jobs() -> dict:
         if _due("item", item_id):
             processing_enqueue(item_id)
             sent["items"] += 1
+    # A picture whose text was never read: its job was lost, or the worker reading it died.
+    from evidence.ocr.services import READABLE_TYPES
+    from evidence.ocr.tasks import recognise_text
+
+    sent["texts"] = 0
+    unread = (EvidenceItem.objects.filter(mime__in=list(READABLE_TYPES), received_at__lt=before)
+              .exclude(verification=Verification.PENDING)
+              .filter(Q(recognized_text__isnull=True) | Q(recognized_text__status="pending")))
+    for item_id in unread.values_list("id", flat=True)[:1000]:
+        if _due("text", item_id) and job_send(recognise_text, str(item_id)):
+            sent["texts"] += 1
     return sent

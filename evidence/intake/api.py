@@ -50,6 +50,21 @@ class DescribeInput(serializers.Serializer):
     summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
+# Read-only parts of an item that apps above intake add to its answer (the text recognised in a
+# picture), registered from their AppConfig.ready(): name -> (field factory, related name to join).
+_output_parts: dict[str, tuple] = {}
+
+
+def evidence_output_part_register(name: str, make_field, related: str = "") -> None:
+    """Add the field make_field() as `name` to every evidence item's answer."""
+    _output_parts[name] = (make_field, related)
+
+
+def _joined(items):
+    related = [related for _, related in _output_parts.values() if related]
+    return items.select_related(*related) if related else items
+
+
 class EvidenceOutput(serializers.ModelSerializer):
     original_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
@@ -61,6 +76,12 @@ class EvidenceOutput(serializers.ModelSerializer):
             "occurred_at_source", "received_at", "note", "purpose", "summary", "provided_by", "verification", "verified_at",
             "has_sensitive_metadata", "metadata", "original_url", "thumbnail_url",
         ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, (make_field, _related) in _output_parts.items():
+            fields[name] = make_field()
+        return fields
 
     def get_original_url(self, item) -> str:
         return reverse("evidence-original", args=[item.id], request=self.context.get("request"))
@@ -78,7 +99,7 @@ class CaseEvidenceApi(StreamingUploadMixin, APIView):
     def get(self, request, case_id):
         case = get_object_or_404(cases_visible_to(request.user), id=case_id)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(case.evidence_items.order_by("received_at", "id"), request, view=self)
+        page = paginator.paginate_queryset(_joined(case.evidence_items.order_by("received_at", "id")), request, view=self)
         return paginator.get_paginated_response(EvidenceOutput(page, many=True, context={"request": request}).data)
 
     @extend_schema(request={"multipart/form-data": UploadForm}, responses={201: EvidenceOutput, 200: EvidenceOutput})
@@ -96,7 +117,7 @@ class CaseEvidenceApi(StreamingUploadMixin, APIView):
 
 
 def _visible_item(request, item_id) -> EvidenceItem:
-    items = scoped_to_visible_cases(EvidenceItem.objects.select_related("case"), request.user)
+    items = scoped_to_visible_cases(_joined(EvidenceItem.objects.select_related("case")), request.user)
     return get_object_or_404(items, id=item_id)
 
 

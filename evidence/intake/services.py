@@ -175,7 +175,18 @@ def _recording_arrived(*, case: Case, actor) -> None:
         listener(case=case, actor=actor)
 
 
+# Jobs of apps above intake that run on every stored item (text recognition), registered from
+# their AppConfig.ready(); each exits quietly for an item it has nothing to do with.
+_processing_jobs: list = []
+
+
+def processing_job_register(task) -> None:
+    """Queue task(item_id) after every stored item, beside verify, metadata and thumbnail."""
+    if task not in _processing_jobs:
+        _processing_jobs.append(task)
+
+
 def processing_enqueue(item_id) -> None:
-    """Queue the post-arrival jobs (verify, metadata, thumbnail) for a stored item."""
-    for task in (tasks.verify_original, tasks.extract_metadata, tasks.make_thumbnail):
+    """Queue the post-arrival jobs (verify, metadata, thumbnail, registered ones) for a stored item."""
+    for task in (tasks.verify_original, tasks.extract_metadata, tasks.make_thumbnail, *_processing_jobs):
         job_send(task, str(item_id))

@@ -19,6 +19,7 @@ from evidence.custody.selectors import custody_for_case
 from evidence.custody.services import event_content
 from evidence.events.models import Event, EventKind
 from evidence.intake.models import EvidenceItem, Kind
+from evidence.ocr.models import RecognizedText, TextStatus
 from evidence.reports import sections, texts, wording
 from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
 from evidence.reports.labels import labels_for
@@ -42,7 +43,7 @@ def evidence_set_sha256(sha256s) -> str:
 def frozen_items(bundle: Bundle) -> list[EvidenceItem]:
     """The bundle's items in exhibit order: by when they happened (or arrived), then by hash."""
     ids = [entry["id"] for entry in bundle.items]
-    items = list(EvidenceItem.objects.filter(id__in=ids).select_related("imported_from"))
+    items = list(EvidenceItem.objects.filter(id__in=ids).select_related("imported_from", "recognized_text"))
     return sorted(items, key=lambda item: (item.occurred_at or item.received_at, item.sha256))
 
 
@@ -166,7 +167,24 @@ def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
         camera=" ".join(dict.fromkeys(str(item.metadata.get(key, "")).strip() for key in ("make", "model"))).strip(),
         export_format=item.note if item.kind == Kind.EXPORT else "",
         export_counts=_export_counts(item) if item.kind == Kind.EXPORT else {},
+        machine_text=_first_passages(item),
     )
+
+
+SUMMARY_PASSAGES = 3  # a picture's 内容摘要, when the borrower wrote none, quotes its first messages
+
+
+def _first_passages(item: EvidenceItem) -> list[dict]:
+    """The first meaningful passages read from a picture: bubbles and paragraphs, not time separators."""
+    try:
+        record = item.recognized_text
+    except RecognizedText.DoesNotExist:
+        return []
+    if record.status != TextStatus.DONE:
+        return []
+    dismissed = {n for n, review in record.reviews.items() if review == "dismissed"}
+    kept = [p for p in record.passages if p["side"] != "time" and str(p["n"]) not in dismissed and len(p["text"]) >= 2]
+    return [{"side": p["side"], "time": p.get("time", ""), "text": p["text"]} for p in kept[:SUMMARY_PASSAGES]]
 
 
 def _export_counts(item: EvidenceItem) -> dict:

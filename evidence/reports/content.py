@@ -36,6 +36,7 @@ class Exhibit:
     camera: str = ""  # make and model from EXIF
     export_format: str = ""  # an export: what wrote it ("SMS Backup & Restore messages (sms.xml)")
     export_counts: dict = field(default_factory=dict)  # an export: {"call": n, "message": n} read from it
+    machine_text: list[dict] = field(default_factory=list)  # a picture's first passages machine-read: {side, time, text}
 
 
 @dataclass
@@ -52,7 +53,7 @@ class FindingRow:
     confidence: str  # P, S, M, UNCONFIRMED
     windows: list[dict] = field(default_factory=list)  # [{start, end, count}] local dates
     examples: list[str] = field(default_factory=list)  # event ids
-    # The evidence behind it (analysis.support): {total, per_day, events: the first 50}
+    # The evidence behind it (analysis.support): {total, per_day, events: the first 50, passages}
     support: dict = field(default_factory=dict)
 
 

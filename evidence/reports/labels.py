@@ -66,6 +66,10 @@ LABELS = {
                          "other": "对应 {time} 与 {number} 的通话"},
         "summary_counts": {"message": "短信/消息 {n} 条", "call": "通话 {n} 条"},
         "summary_note": "本人备注：{note}", "summary_sep": "，", "summary_source": "（{source}）",
+        "summary_text": "图中文字（机器识读）：{text}", "passage_sep": "；", "quote": "“{text}”", "passage_head": "{head}：{text}",
+        "passage_sides": {"theirs": "对方", "mine": "本人", "unknown": ""},
+        "finding_passages": "截图、照片中由程序识读的文字（机器识读，可能有错字；请对照所列证据中的图片）：",
+        "passage_in": "{exhibit} 第 {n} 段", "passage_unconfirmed": "机器识读，本人未核对", "passage_confirmed": "机器识读，本人已核对",
         # The custody log in words. Placeholders: {actor} who, {item} the exhibit ("截图 E-002"), {hash} its
         # SHA-256 in brackets, and any key of the event's details. Unknown actions use "*".
         "custody_actions": {
@@ -82,6 +86,9 @@ LABELS = {
             "evidence.verified:missing": "服务器未找到{item} 的存储文件{hash}",
             "evidence.viewed": "{actor} 查看了{item} 的详细信息",
             "evidence.original_fetched": "{actor} 下载了{item} 的原始文件{hash}",
+            "evidence.text_reviewed:confirmed": "{actor} 核对了{item} 中机器识读的第 {passage} 段文字：识读无误",
+            "evidence.text_reviewed:dismissed": "{actor} 核对了{item} 中机器识读的第 {passage} 段文字：识读有误，不予采用",
+            "evidence.text_reviewed:cleared": "{actor} 撤销了对{item} 第 {passage} 段机器识读文字的核对",
             "evidence.described:purpose": "{actor} 填写了{item} 的证明目的：“{purpose}”",
             "evidence.described:summary": "{actor} 填写了{item} 的内容摘要：“{summary}”",
             "evidence.described:both": "{actor} 填写了{item} 的证明目的（“{purpose}”）和内容摘要（“{summary}”）",
@@ -104,6 +111,8 @@ LABELS = {
             "share.packet": "{actor} 通过分享下载了证据包", "share.timeline": "{actor} 通过分享查看了时间线",
             "share.findings": "{actor} 通过分享查看了规则核查结果", "share.exhibits": "{actor} 通过分享查看了证据目录",
             "share.original": "{actor} 通过分享打开了{item} 的原始文件{hash}",
+            "share.search": "{actor} 通过分享搜索了“{query}”，找到 {hits} 条",
+            "case.searched": "{actor} 在案件中搜索了“{query}”，找到 {hits} 条",
             "invitee.invited": "{actor} 邀请 {name}（{relation}）补充证据，有效期至 {expires_at}",
             "invitee.revoked": "{actor} 撤销了一位受邀人的邀请",
             "invitation.accepted": "{actor} 接受了邀请",
@@ -209,6 +218,10 @@ LABELS = {
                          "out": "of the outgoing call to {number} at {time}", "other": "of the call with {number} at {time}"},
         "summary_counts": {"message": "{n} messages", "call": "{n} calls"},
         "summary_note": "borrower's note: {note}", "summary_sep": ", ", "summary_source": " ({source})",
+        "summary_text": "text in the picture (machine-read): {text}", "passage_sep": "; ", "quote": "“{text}”", "passage_head": "{head}: {text}",
+        "passage_sides": {"theirs": "Them", "mine": "Borrower", "unknown": ""},
+        "finding_passages": "Text read by a program from screenshots and photos (machine-read, may contain misread characters; compare with the picture in the exhibit listed):",
+        "passage_in": "{exhibit}, passage {n}", "passage_unconfirmed": "machine-read, not checked by the borrower", "passage_confirmed": "machine-read, checked by the borrower",
         # The custody log in words; see the zh-Hans entry for the placeholders.
         "custody_actions": {
             "case.created": "{actor} opened this case, “{title}”",
@@ -224,6 +237,10 @@ LABELS = {
             "evidence.verified:missing": "the server could not find the stored file of {item}{hash}",
             "evidence.viewed": "{actor} viewed the details of {item}",
             "evidence.original_fetched": "{actor} downloaded the original of {item}{hash}",
+            "evidence.text_reviewed:confirmed": "{actor} checked passage {passage} of the text machine-read from {item}: read right",
+            "evidence.text_reviewed:dismissed": "{actor} checked passage {passage} of the text machine-read from {item}: "
+                                                "misread, left out",
+            "evidence.text_reviewed:cleared": "{actor} undid the check of passage {passage} of the text machine-read from {item}",
             "evidence.described:purpose": "{actor} wrote what {item} proves: “{purpose}”",
             "evidence.described:summary": "{actor} wrote the content summary of {item}: “{summary}”",
             "evidence.described:both": "{actor} wrote what {item} proves (“{purpose}”) and its content summary (“{summary}”)",
@@ -248,6 +265,8 @@ LABELS = {
             "share.packet": "{actor} downloaded the shared packet", "share.timeline": "{actor} viewed the shared timeline",
             "share.findings": "{actor} viewed the shared findings", "share.exhibits": "{actor} viewed the shared exhibit list",
             "share.original": "{actor} opened the original of {item} through a share{hash}",
+            "share.search": "{actor} searched the shared case for “{query}”: {hits} found",
+            "case.searched": "{actor} searched the case for “{query}”: {hits} found",
             "invitee.invited": "{actor} invited {name} ({relation}) to add evidence, until {expires_at}",
             "invitee.revoked": "{actor} withdrew an invitation to add evidence",
             "invitation.accepted": "{actor} accepted an invitation",

@@ -254,10 +254,26 @@ def _finding_events(f: FindingRow, labels: dict, clock: Clock, exhibits: dict, p
     }
 
 
+def _finding_passages(f: FindingRow, labels: dict, exhibits: dict) -> list[dict]:
+    """The machine-read passages behind a finding: which exhibit and passage, who wrote it, what it says."""
+    out = []
+    for p in f.support.get("passages", []):
+        number = exhibits.get(p["item_id"], "")
+        out.append({
+            "where": labels["passage_in"].format(exhibit=number or p.get("item_name", ""), n=p["n"]),
+            "anchor": anchor(number) if number else "",
+            "text": wording.passage_words(p, labels),
+            "note": labels["passage_confirmed" if p.get("confirmed") else "passage_unconfirmed"],
+        })
+    return out
+
+
 def _finding(f: FindingRow, labels: dict, clock: Clock, exhibits: dict | None = None, printed: set | None = None) -> dict:
     """One broken rule, ready to print."""
     return {
         "evidence": _finding_events(f, labels, clock, exhibits or {}, printed or set()) if f.support.get("events") else None,
+        "passages": _finding_passages(f, labels, exhibits or {}),
+        "passages_intro": labels["finding_passages"],
         "rule": f.rule,
         "title": f.title,
         "summary": f.summary,

@@ -70,6 +70,8 @@ def _variant(row: CustodyRow) -> str:
         return str(details.get("result", ""))
     if row.action == "evidence.described":
         return "both" if {"purpose", "summary"} <= details.keys() else "purpose" if "purpose" in details else "summary"
+    if row.action == "evidence.text_reviewed":
+        return str(details.get("review") or "cleared")
     if row.action == "submission.updated":
         return "receipt" if row.about_item else ""
     return ""
@@ -158,7 +160,18 @@ def exhibit_summary(e: Exhibit, labels: dict, clock, length: str) -> str:
             parts.append(labels["summary_counts"][what].format(n=e.export_counts[what]))
     if e.note:
         parts.append(labels["summary_note"].format(note=e.note))
+    if e.machine_text:
+        quoted = labels["passage_sep"].join(passage_words(p, labels) for p in e.machine_text)
+        parts.append(labels["summary_text"].format(text=quoted))
     return labels["summary_sep"].join(parts)
+
+
+def passage_words(passage: dict, labels: dict) -> str:
+    """对方 22:41：“再不还钱就通知你家人”: who wrote a bubble, when it shows, and what it says."""
+    who = labels["passage_sides"].get(passage["side"], "")
+    head = " ".join(part for part in (who, passage.get("time") or passage.get("time_shown") or "") if part)
+    quoted = labels["quote"].format(text=passage["text"])
+    return labels["passage_head"].format(head=head, text=quoted) if head else quoted
 
 
 def call_length(direction: str, seconds: int | None, labels: dict) -> str:

@@ -3,6 +3,7 @@
 import { t, label } from './i18n.js';
 import { h, field, link, messageArea, errorText, formValues, busy, shortHash } from './ui.js';
 import * as api from './api.js';
+import { pictureBox, textSection } from './text-view.js';
 
 const LIMIT = '500'; // the server's limit for both (EvidenceItem.purpose and .summary)
 
@@ -37,5 +38,6 @@ export async function describeView(main, [caseId, itemId], ctx) {
   main.append(back, h('h1', null, t('describe.title')),
     h('p', { class: 'meta' }, `${label('kind', item.kind)} · ${item.original_name || ''}`),
     h('p', { class: 'hash' }, 'SHA-256 ', h('code', null, shortHash(item.sha256))),
+    pictureBox(item), textSection(item, ctx),
     h('p', { class: 'lead' }, t('describe.lead')), form);
 }

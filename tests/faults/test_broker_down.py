@@ -12,6 +12,7 @@ from config.celery import app
 from evidence.common.tasks import sweep_jobs
 from evidence.imports.models import Import
 from evidence.intake.models import EvidenceItem
+from evidence.ocr.models import RecognizedText
 from tests import samples
 from tests.conftest import PASSWORD, upload, wait_for
 from tests.exports import sms, sms_xml
@@ -61,9 +62,10 @@ def test_with_redis_down_uploads_imports_and_sign_in_work_and_the_jobs_run_once_
 
     start_worker()
     settings.JOB_STALE_AFTER = 0  # Redis is back: the next sweep sends what waited
-    assert sweep_jobs() == {"imports": 1, "bundles": 0, "items": 1}
+    assert sweep_jobs() == {"imports": 1, "bundles": 0, "items": 1, "texts": 0}  # text is read once verified
     assert wait_for(lambda: EvidenceItem.objects.filter(id=item.id, verification="ok").exclude(thumbnail="").exists())
     assert wait_for(lambda: Import.objects.get(id=imported.json()["id"]).status == "done")
     # the export the import kept is an item too: its own checks run once it exists
     assert wait_for(lambda: not EvidenceItem.objects.filter(verification="pending").exists())
-    assert sweep_jobs() == {"imports": 0, "bundles": 0, "items": 0}  # nothing is sent again
+    assert wait_for(lambda: RecognizedText.objects.filter(item=item).exclude(status="pending").exists())
+    assert sweep_jobs() == {"imports": 0, "bundles": 0, "items": 0, "texts": 0}  # nothing is sent again

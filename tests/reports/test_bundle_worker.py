@@ -20,7 +20,8 @@ def test_a_worker_killed_mid_bundle_leaves_it_unfinished_and_the_next_finishes_i
         upload(api, case, samples.png(1080, 2400, noise=True), name=f"Screenshot_{n:02d}.png")
     # The broker would hand a killed worker's job to another only after its visibility timeout
     # (two hours by default); the job's heartbeat tells the sweeper much sooner.
-    first = start_worker(HEARTBEAT_INTERVAL="1")
+    # Reading the text of 12 noise pictures would keep the worker busy before it reaches the bundle.
+    first = start_worker(HEARTBEAT_INTERVAL="1", OCR_ENGINE="none")
     response = api.post(f"/api/cases/{case.id}/bundles/", {"purpose": "self"}, format="json")
     bundle_id = response.json()["id"]
 
@@ -37,7 +38,7 @@ def test_a_worker_killed_mid_bundle_leaves_it_unfinished_and_the_next_finishes_i
     assert killed.status == "running" and not killed.packet_sha256
     progress_when_killed = killed.progress
 
-    second = start_worker(HEARTBEAT_INTERVAL="1")
+    second = start_worker(HEARTBEAT_INTERVAL="1", OCR_ENGINE="none")
     assert wait_for(lambda: sweep_jobs()["bundles"] == 1, timeout=15)  # the heartbeat stopped: sent again
     assert wait_for(lambda: Bundle.objects.get(id=bundle_id).status == "done", timeout=120), \
         Bundle.objects.get(id=bundle_id).error
