@@ -22,11 +22,14 @@ run:
 test: install-test
 	@scripts/services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-## make bench: upload (its own server), import of a 100k-message sms.xml, rules over 100k events
+## make bench: upload (its own server), import of a 100k-message sms.xml, rules over 100k events,
+## text recognition of 50 chat screenshots, search over 100k events and 500 screenshots
 bench: install-test
 	@$(PY) bench/upload.py
 	@$(PY) bench/imports.py
 	@$(PY) bench/analysis.py
+	@$(PY) bench/ocr.py
+	@$(PY) bench/search.py
 
 ## make messages: refresh and compile the zh-Hans translations
 messages: install

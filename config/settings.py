@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "evidence.events",
     "evidence.imports",
     "evidence.ocr",
+    "evidence.search",
+    "evidence.twins",
     "evidence.analysis",
     "evidence.reports",
     "evidence.submissions",
@@ -312,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "SubmissionChannelEnum": "evidence.submissions.models.Channel",
         "SubmissionStatusEnum": "evidence.submissions.models.SubmissionStatus",
         "TimeSourceEnum": "evidence.intake.models.TimeSource",
+        "SearchHitKindEnum": "evidence.search.api.HIT_KINDS",
+        "KindEnum": "evidence.intake.models.Kind",
     },
 }
 

@@ -32,6 +32,7 @@ from evidence.reports.api import (
     PacketVerifyApi,
 )
 from evidence.reports.public import VerifyCaApi, ca_pem, verify_page
+from evidence.search.api import CaseSearchApi
 
 
 def admin_login(request, extra_context=None):
@@ -56,6 +57,7 @@ api = [
     path("api/cases/<uuid:case_id>/messages/", CaseMessagesApi.as_view(), name="case-messages"),
     path("api/cases/<uuid:case_id>/timeline/", TimelineApi.as_view(), name="case-timeline"),
     path("api/cases/<uuid:case_id>/numbers/", NumbersApi.as_view(), name="case-numbers"),
+    path("api/cases/<uuid:case_id>/search/", CaseSearchApi.as_view(), name="case-search"),
     path("api/cases/<uuid:case_id>/labels/", CaseLabelsApi.as_view(), name="case-labels"),
     path("api/cases/<uuid:case_id>/labels/<int:label_id>/", LabelDetailApi.as_view(), name="case-label"),
     path("api/cases/<uuid:case_id>/third-parties/", CaseThirdPartiesApi.as_view(), name="case-third-parties"),

@@ -149,6 +149,9 @@ def rows(w) -> list[tuple]:
         ("post", "/api/cases/{case_id}/messages/", f"/api/cases/{case}/messages/", MESSAGE, everyone_but(201)),
         ("get", "/api/cases/{case_id}/timeline/", f"/api/cases/{case}/timeline/", None, everyone_but(200)),
         ("get", "/api/cases/{case_id}/numbers/", f"/api/cases/{case}/numbers/", None, everyone_but(200)),
+        # A lawyer searches a case through their open share; revoked, expired or no share: 404.
+        ("get", "/api/cases/{case_id}/search/", f"/api/cases/{case}/search/?q=逾期", None,
+         everyone_but(200, lawyer_shared=200)),
         ("get", "/api/cases/{case_id}/labels/", f"/api/cases/{case}/labels/", None, everyone_but(200)),
         ("post", "/api/cases/{case_id}/labels/", f"/api/cases/{case}/labels/",
          {"number": "13700137000", "role": "collector"}, everyone_but(201)),

@@ -1,5 +1,6 @@
 """Findings and chart numbers for a case, kept current as its facts change."""
 
+import re
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from evidence.analysis.rulesets import load_ruleset
 from evidence.cases.models import Case
 from evidence.events.models import Event
 from evidence.ocr.models import RecognizedText, Review, TextStatus
+from evidence.twins.models import Twin
 
 EMPTY_CHARTS = {"calls_per_day": [], "contacts_by_hour": [0] * 24, "top_numbers": [],
                 "night_contacts": None, "totals": {"events": 0, "collection_contacts": 0, "calls": 0, "messages": 0}}
@@ -44,19 +46,37 @@ READ_SIDES = ("theirs", "unknown")
 
 
 def _passages(case: Case) -> list[PassageFact]:
-    """The machine-read passages of the case's pictures that keyword rules read."""
+    """The machine-read passages of the case's pictures that keyword rules read.
+
+    The same screenshot kept twice (a JPEG copy, a crop: twins) holds the same messages; a passage
+    already read in an earlier twin is counted once, from the first picture that holds it.
+    """
     out = []
     rows = RecognizedText.objects.filter(case=case, status=TextStatus.DONE).select_related("item").only(
         "passages", "reviews", "item__id", "item__occurred_at", "item__received_at")
-    for record in rows:
+    twins: dict = {}
+    for item_id, other_id in Twin.objects.filter(case=case).values_list("item_id", "other_id"):
+        twins.setdefault(item_id, set()).add(other_id)
+    kept: dict = {}  # item id -> the passages' texts counted from it
+    for record in sorted(rows, key=lambda r: (r.item.received_at, str(r.item_id))):
         when = record.item.occurred_at or record.item.received_at
+        earlier = [kept[other] for other in twins.get(record.item_id, ()) if other in kept]
+        mine = kept[record.item_id] = set()
         for passage in record.passages:
             review = record.reviews.get(str(passage["n"]))
-            if passage["side"] in READ_SIDES and review != Review.DISMISSED:
-                out.append(PassageFact(id=f"{record.item_id}#{passage['n']}", item_id=str(record.item_id),
-                                       n=passage["n"], occurred_at=when, text=passage["text"], side=passage["side"],
-                                       time_shown=passage.get("time", ""), confirmed=review == Review.CONFIRMED))
+            key = _WORDLESS.sub("", passage["text"]).lower()
+            if passage["side"] not in READ_SIDES or review == Review.DISMISSED:
+                continue
+            mine.add(key)
+            if any(key in texts for texts in earlier):
+                continue
+            out.append(PassageFact(id=f"{record.item_id}#{passage['n']}", item_id=str(record.item_id),
+                                   n=passage["n"], occurred_at=when, text=passage["text"], side=passage["side"],
+                                   time_shown=passage.get("time", ""), confirmed=review == Review.CONFIRMED))
     return out
+
+
+_WORDLESS = re.compile(r"[\s\W_]+")
 
 
 def case_analyse(*, case_id) -> Analysis | None:

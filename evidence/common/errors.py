@@ -48,6 +48,18 @@ class StorageFull(EvidenceError):
                 "Try again later, and tell the person who runs this server.")
 
 
+class SearchQueryMissing(EvidenceError):
+    """GET /api/cases/{id}/search/ without anything to look for (nothing but spaces counts as nothing)."""
+
+    code = "query_missing"
+    message = _("Type a word to search for.")
+
+
+class SearchQueryTooLong(EvidenceError):
+    code = "query_too_long"
+    message = _("Search for at most %(limit)s characters; this search has %(length)s.")
+
+
 def storage_full(error: BaseException) -> bool:
     """Whether an error means "no space left" (a full disk, or a full quota)."""
     return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)

@@ -51,18 +51,21 @@ class DescribeInput(serializers.Serializer):
 
 
 # Read-only parts of an item that apps above intake add to its answer (the text recognised in a
-# picture), registered from their AppConfig.ready(): name -> (field factory, related name to join).
+# picture, its twins), registered from their AppConfig.ready(): name -> (field factory, related name to
+# join, related name to prefetch).
 _output_parts: dict[str, tuple] = {}
 
 
-def evidence_output_part_register(name: str, make_field, related: str = "") -> None:
+def evidence_output_part_register(name: str, make_field, related: str = "", prefetch: str = "") -> None:
     """Add the field make_field() as `name` to every evidence item's answer."""
-    _output_parts[name] = (make_field, related)
+    _output_parts[name] = (make_field, related, prefetch)
 
 
 def _joined(items):
-    related = [related for _, related in _output_parts.values() if related]
-    return items.select_related(*related) if related else items
+    related = [related for _, related, _ in _output_parts.values() if related]
+    prefetch = [prefetch for _, _, prefetch in _output_parts.values() if prefetch]
+    items = items.select_related(*related) if related else items
+    return items.prefetch_related(*prefetch) if prefetch else items
 
 
 class EvidenceOutput(serializers.ModelSerializer):
@@ -79,7 +82,7 @@ class EvidenceOutput(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        for name, (make_field, _related) in _output_parts.items():
+        for name, (make_field, _related, _prefetch) in _output_parts.items():
             fields[name] = make_field()
         return fields
 

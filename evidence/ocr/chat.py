@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from evidence.ocr.engine import Line, join_words
 
@@ -56,7 +56,16 @@ def is_time(text: str) -> bool:
 
 
 def looks_like_phone_screen(image: Image.Image) -> bool:
-    return image.height >= 1.6 * image.width
+    """A whole phone screen (tall), or a part of one: a crop keeps the chat's flat page colour, which
+    covers most of a screenshot and little of a photograph."""
+    if image.height >= 1.6 * image.width:
+        return True
+    small = image.convert("RGB").resize((max(image.width // 8, 1), max(image.height // 8, 1)), Image.Resampling.NEAREST)
+    colours = small.getcolors(small.width * small.height)
+    return max(colours)[0] >= FLAT_SHARE * small.width * small.height
+
+
+FLAT_SHARE = 0.4  # of the pixels in the page colour: WeChat screenshots 0.7 to 0.85, photos far less
 
 
 def for_reading(image: Image.Image) -> Image.Image:
@@ -66,14 +75,52 @@ def for_reading(image: Image.Image) -> Image.Image:
     as light as a white one while dark text stays dark: read as plain grey, a green bubble's
     characters are dropped (我下周一定还 read as 我一定还).
     """
-    red, green, blue = without_avatars(image).split()
+    clean = without_avatars(image)
+    red, green, blue = clean.split()
     brightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    # Bubbles and page to white, and the small grey time separators darker: read as they are, the
-    # separators are dropped as background.
-    return brightest.point(_STRETCH)
+    darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
+    page = _page_colour(clean)
+    bubbles, spots = _coloured(ImageChops.subtract(brightest, darkest))
+    if sum(page) < 3 * 100:
+        # Dark mode: light text on the page and the grey bubbles, dark text on the coloured ones.
+        # Turn the neutral parts over and keep the coloured bubbles as they are, so that every
+        # letter is dark on white; the coloured bubbles' rims (and tails) go white.
+        inside, around = (bubbles.filter(f).resize(image.size, Image.Resampling.NEAREST)
+                          for f in (ImageFilter.MinFilter(5), ImageFilter.MaxFilter(3)))
+        neutral = ImageChops.lighter(ImageOps.invert(brightest).point(_stretch(255 - max(page) - 40)), around)
+        out = Image.composite(brightest.point(_stretch(140)), neutral, inside)
+    else:
+        # Bubbles and page to white, and the small grey time separators darker: read as they are, the
+        # separators are dropped as background.
+        out = brightest.point(_stretch(215))
+    # Emoji (and a cut-off avatar's sliver) go white: read, each is a letter or two of nonsense.
+    out = ImageChops.lighter(out, spots.filter(ImageFilter.MaxFilter(3)).resize(image.size, Image.Resampling.NEAREST))
+    return _without_title_icons(out) if image.height >= 1.6 * image.width else out  # a whole screen: a title bar
 
 
-_STRETCH = [255 if v > 215 else int(v * 0.6) for v in range(256)]
+def _coloured(saturation: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """Strongly coloured regions at a quarter of the size: those a bubble's height across, and smaller spots.
+
+    Blue link text (WeChat's #576B95) is not strongly coloured; green bubbles and emoji are.
+    """
+    quarter = saturation.point(lambda v: 255 if v >= 80 else 0).resize(
+        (saturation.width // 4, saturation.height // 4), Image.Resampling.BOX).point(lambda v: 255 if v >= 96 else 0)
+    closed = quarter.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))  # letters filled in
+    bubbles = closed.filter(ImageFilter.MinFilter(11)).filter(ImageFilter.MaxFilter(11))  # holds a 44 px square
+    return bubbles, ImageChops.subtract(closed, bubbles)
+
+
+def _stretch(threshold: int) -> list[int]:
+    return [255 if v > threshold else int(v * 0.6) for v in range(256)]
+
+
+def _without_title_icons(image: Image.Image) -> Image.Image:
+    """The back arrow and the menu dots beside the title, whited out (read, they join the title)."""
+    width, height = image.size
+    draw = ImageDraw.Draw(image)
+    for x0, x1 in ((0, width * 0.13), (width * 0.87, width)):
+        draw.rectangle((x0, height * 0.04, x1, height * 0.095), fill=255)
+    return image
 
 
 def without_avatars(image: Image.Image) -> Image.Image:
@@ -184,7 +231,8 @@ def _chat(lines: list[Line], image: Image.Image, page: tuple[int, int, int]) -> 
             previous = None
             continue
         last = passages[-1] if passages else None
-        if last is not None and previous is not None and last.side == side and _same_bubble(previous, line):
+        if (last is not None and previous is not None and last.side == side and _same_bubble(previous, line)
+                and not _page_between(image, page, previous, line)):
             last.text = _join(last.text, line.text)
             last.lines.append(i)
             last.box = _union(last.box, line.box)
@@ -241,6 +289,22 @@ def _same_bubble(previous: Line, line: Line) -> bool:
     """Lines of one bubble follow within about half a line; bubbles are further apart."""
     height = max(previous.box[3] - previous.box[1], line.box[3] - line.box[1], 1)
     return line.box[1] - previous.box[3] < height * 0.9
+
+
+def _page_between(image: Image.Image, page: tuple[int, int, int], previous: Line, line: Line) -> bool:
+    """Whether a row of bare page colour runs under both lines between them: two bubbles, not one.
+
+    Line boxes alone cannot tell: in a recompressed JPEG the bubble's edges read as ink and the
+    boxes grow until the gap between two bubbles looks like the gap between two lines of one.
+    """
+    left, right = max(previous.box[0], line.box[0]), min(previous.box[2], line.box[2])
+    if right - left < 8:
+        return False
+    xs = range(left, right, max((right - left) // 12, 1))
+    for y in range(max(previous.box[3], 0), min(line.box[1], image.height)):
+        if all(_close(image.getpixel((x, y)), page) for x in xs):
+            return True
+    return False
 
 
 def _paragraphs(lines: list[Line], indices: list[int]) -> Reading:

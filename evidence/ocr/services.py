@@ -26,7 +26,17 @@ from evidence.storage.backends import get_storage
 log = logging.getLogger(__name__)
 
 READABLE_TYPES = IMAGE_TYPES  # screenshots and photos; an image page of a PDF is not read yet
-DERIVED_VERSION = 1  # bump when the JSON's shape or the layout rules change, to read pictures again
+DERIVED_VERSION = 3  # bump when the JSON's shape or the layout rules change, to read pictures again
+
+
+# Apps above this one that act once a picture's text is read (near-duplicates compare the messages),
+# registered from their AppConfig.ready(); each is called with the item.
+_text_read_listeners: list = []
+
+
+def text_read_register(listener) -> None:
+    if listener not in _text_read_listeners:
+        _text_read_listeners.append(listener)
 
 
 def is_readable(item: EvidenceItem) -> bool:
@@ -69,6 +79,8 @@ def text_recognise(*, item: EvidenceItem) -> RecognizedText | None:
     if changed and any(p["side"] != chat.TIME for p in reading["passages"]):
         with transaction.atomic():
             case_revise(case_id=item.case_id)  # the rules read passages: analyse again
+    for listener in _text_read_listeners:
+        listener(item)
     return record
 
 

@@ -26,6 +26,7 @@ from evidence.reports.labels import labels_for
 from evidence.reports.models import Authority, Bundle
 from evidence.reports.wording import call_length
 from evidence.storage.backends import get_storage
+from evidence.twins.models import Twin
 
 EMBEDDABLE = ("image/png", "image/jpeg")
 
@@ -89,7 +90,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[C
             findings=[_finding_row(finding, bundle.language) for finding in findings_with_support(case, analysis.findings)],
             findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
             ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
-            exhibits=[_exhibit(item, numbers, recorded) for item in items],
+            exhibits=_with_twins([_exhibit(item, numbers, recorded) for item in items], numbers),
             calls=calls[:limit],
             messages=messages[:limit],
             calls_note=calls_note,
@@ -169,6 +170,17 @@ def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
         export_counts=_export_counts(item) if item.kind == Kind.EXPORT else {},
         machine_text=_first_passages(item),
     )
+
+
+def _with_twins(exhibits: list[Exhibit], numbers: dict) -> list[Exhibit]:
+    """Name, on each exhibit, the other exhibits of this bundle that are the same picture."""
+    twins = Twin.objects.filter(item_id__in=list(numbers), other_id__in=list(numbers)).values_list("item_id", "other_id")
+    by_item: dict[str, list[str]] = {}
+    for item_id, other_id in twins:
+        by_item.setdefault(str(item_id), []).append(numbers[other_id])
+    for exhibit in exhibits:
+        exhibit.twins = sorted(by_item.get(exhibit.item_id, []))
+    return exhibits
 
 
 SUMMARY_PASSAGES = 3  # a picture's 内容摘要, when the borrower wrote none, quotes its first messages

@@ -36,6 +36,7 @@ class Exhibit:
     camera: str = ""  # make and model from EXIF
     export_format: str = ""  # an export: what wrote it ("SMS Backup & Restore messages (sms.xml)")
     export_counts: dict = field(default_factory=dict)  # an export: {"call": n, "message": n} read from it
+    twins: list[str] = field(default_factory=list)  # exhibit numbers of the same picture kept again (E-004)
     machine_text: list[dict] = field(default_factory=list)  # a picture's first passages machine-read: {side, time, text}
 
 

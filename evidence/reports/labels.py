@@ -68,6 +68,7 @@ LABELS = {
         "summary_note": "本人备注：{note}", "summary_sep": "，", "summary_source": "（{source}）",
         "summary_text": "图中文字（机器识读）：{text}", "passage_sep": "；", "quote": "“{text}”", "passage_head": "{head}：{text}",
         "passage_sides": {"theirs": "对方", "mine": "本人", "unknown": ""},
+        "twin_of": "与 {exhibits} 内容相同（同一画面另存的文件，各自保留，未合并）", "twin_sep": "、",
         "finding_passages": "截图、照片中由程序识读的文字（机器识读，可能有错字；请对照所列证据中的图片）：",
         "passage_in": "{exhibit} 第 {n} 段", "passage_unconfirmed": "机器识读，本人未核对", "passage_confirmed": "机器识读，本人已核对",
         # The custody log in words. Placeholders: {actor} who, {item} the exhibit ("截图 E-002"), {hash} its
@@ -220,6 +221,7 @@ LABELS = {
         "summary_note": "borrower's note: {note}", "summary_sep": ", ", "summary_source": " ({source})",
         "summary_text": "text in the picture (machine-read): {text}", "passage_sep": "; ", "quote": "“{text}”", "passage_head": "{head}: {text}",
         "passage_sides": {"theirs": "Them", "mine": "Borrower", "unknown": ""},
+        "twin_of": "Same content as {exhibits} (the same screen saved again; each kept, none merged)", "twin_sep": ", ",
         "finding_passages": "Text read by a program from screenshots and photos (machine-read, may contain misread characters; compare with the picture in the exhibit listed):",
         "passage_in": "{exhibit}, passage {n}", "passage_unconfirmed": "machine-read, not checked by the borrower", "passage_confirmed": "machine-read, checked by the borrower",
         # The custody log in words; see the zh-Hans entry for the placeholders.

@@ -314,6 +314,7 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
         "occurred": occurred,
         "received": clock.time(e.received_at),
         "verified": e.verified,
+        "twins": labels["twin_of"].format(exhibits=labels["twin_sep"].join(e.twins)) if e.twins else "",
     }
 
 

@@ -121,6 +121,7 @@ class Access(models.Model):
         FINDINGS = "findings", _("Viewed the findings")
         EXHIBITS = "exhibits", _("Viewed the exhibit list")
         ORIGINAL = "original", _("Opened an exhibit")
+        SEARCH = "search", _("Searched the case")
 
     id = models.BigAutoField(primary_key=True)
     share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="accesses")

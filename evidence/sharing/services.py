@@ -138,8 +138,9 @@ def share_revoke(*, share: Share, actor, request=None) -> Share:
     return share
 
 
-def access_record(*, share: Share, what: str, request, item=None) -> Access:
-    """Log what the lawyer opened, in the borrower's access log and in the custody log."""
+def access_record(*, share: Share, what: str, request, item=None, details: dict | None = None) -> Access:
+    """Log what the lawyer opened, in the borrower's access log and in the custody log (details: what else
+    the custody event keeps, e.g. a search's query and number of hits)."""
     user = request.user
     with transaction.atomic():
         access = Access.objects.create(
@@ -149,7 +150,7 @@ def access_record(*, share: Share, what: str, request, item=None) -> Access:
         custody_record(action=f"share.{what}", actor=user, request=request, case_id=share.case_id,
                        object_type="share", object_id=share.id,
                        item_id=getattr(item, "id", None), sha256=getattr(item, "sha256", ""),
-                       details={"share": str(share.id), "bundle": str(share.bundle_id)})
+                       details={"share": str(share.id), "bundle": str(share.bundle_id), **(details or {})})
         if first and share.notify_owner:
             transaction.on_commit(lambda: mail.first_access_notice(share, user))
     return access

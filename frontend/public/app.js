@@ -11,6 +11,7 @@ import {
   contributionsView, contributionView,
 } from './case-views.js';
 import { describeView } from './describe-view.js';
+import { searchView } from './search-view.js';
 
 // [pattern, screen, who may see it]: 'out' signed out, 'borrower', 'invitee' (a relative or
 // colleague adding to someone else's case: never the borrower's screens), 'all' signed in.
@@ -29,6 +30,7 @@ const routes = [
   [/^#\/case\/([\w-]+)\/bundle\/([\w-]+)$/, bundleView, 'borrower'],
   [/^#\/case\/([\w-]+)\/invite$/, inviteView, 'borrower'],
   [/^#\/case\/([\w-]+)\/item\/([\w-]+)$/, describeView, 'borrower'],
+  [/^#\/case\/([\w-]+)\/search(?:\?q=(.*))?$/, searchView, 'borrower'],
   [/^#\/shared-files$/, sharedFilesView, 'borrower'],
   [/^#\/contributions$/, contributionsView, 'invitee'],
   [/^#\/contribution\/([\w-]+)$/, contributionView, 'invitee'],

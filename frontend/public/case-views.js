@@ -8,6 +8,7 @@ import {
 import * as api from './api.js';
 import * as queue from './queue.js';
 import { counterparty, caseName, savedCopyNote } from './views.js';
+import { searchForm } from './search-view.js';
 
 const core = () => self.ELCore;
 const PAGE = 30;
@@ -69,6 +70,7 @@ export async function caseView(main, [id], ctx) {
     discreet() ? null : h('p', { class: 'meta' }, [counterparty(kase), label('jurisdiction', kase.jurisdiction), zoneName(kase.timezone)].filter(Boolean).join(' · ')),
     countText ? h('p', { class: 'meta' }, countText) : null,
     msgs,
+    searchForm(id),
     h('nav', { class: 'actions', 'aria-label': t('case.actions') }, h('ul', null,
       ['upload', 'record', 'import', 'numbers', 'findings', 'bundles', 'invite'].map((a) =>
         h('li', null, link(`#/case/${id}/${a}`, t(`case.action.${a}`), a === 'upload' ? 'action primary' : 'action')))))]);

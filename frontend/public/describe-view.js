@@ -1,7 +1,7 @@
 // Describing one file for the exhibit list (证据目录): what it proves (证明目的) and what it holds
 // (内容摘要). Left empty, the report writes a careful default for the kind of file.
 import { t, label } from './i18n.js';
-import { h, field, link, messageArea, errorText, formValues, busy, shortHash } from './ui.js';
+import { h, field, link, messageArea, errorText, formValues, busy, shortHash, fmtTime } from './ui.js';
 import * as api from './api.js';
 import { pictureBox, textSection } from './text-view.js';
 
@@ -38,6 +38,17 @@ export async function describeView(main, [caseId, itemId], ctx) {
   main.append(back, h('h1', null, t('describe.title')),
     h('p', { class: 'meta' }, `${label('kind', item.kind)} · ${item.original_name || ''}`),
     h('p', { class: 'hash' }, 'SHA-256 ', h('code', null, shortHash(item.sha256))),
-    pictureBox(item), textSection(item, ctx),
+    twinsNote(item, caseId), pictureBox(item), textSection(item, ctx),
     h('p', { class: 'lead' }, t('describe.lead')), form);
+}
+
+/* The same picture kept more than once (a copy, a resize, a crop): said, linked, never merged. */
+function twinsNote(item, caseId) {
+  if (!item.twins || !item.twins.length) return null;
+  return h('div', { class: 'msg info twins' },
+    h('p', null, t('twins.lead')),
+    h('ul', null, item.twins.map((twin) => h('li', null,
+      link(`#/case/${caseId}/item/${twin.id}`, twin.original_name || t('twins.unnamed')),
+      ` · ${t(`twins.${twin.how}`)} · ${t('twins.received', { at: fmtTime(twin.received_at) })}`))),
+    h('p', { class: 'meta' }, t('twins.kept')));
 }

@@ -6,9 +6,9 @@
 'use strict';
 importScripts('/core.js');
 
-var VERSION = 'el-shell-66a977f7d606';
+var VERSION = 'el-shell-d8d8b81e80fb';
 var SHELL = [
-  '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js', '/describe-view.js', '/text-view.js',
+  '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js', '/describe-view.js', '/text-view.js', '/search-view.js',
   '/app.css', '/manifest.webmanifest', '/quick-exit.html', '/quick-exit.css',
   '/icons/icon-192.png', '/icons/notes-192.png',
 ];

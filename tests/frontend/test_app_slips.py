@@ -370,7 +370,8 @@ def test_a_case_names_its_time_zone_and_every_date_reads_year_month_day(
         assert zone in header and "Asia/Shanghai" not in body_text(page)
         assert "2026-11-02 23:40" in page.locator("ol.timeline > li.call").inner_text()
         page.click(f"a[href='#/case/{case.id}/record']")
-        assert zone in page.locator("main form").first.inner_text()
+        page.wait_for_selector("main form.card")
+        assert zone in page.locator("main form.card").first.inner_text()
 
         page.goto(f"{phone.base}/#/case/{us.id}")
         page.wait_for_selector("ol.timeline > li.call")
