@@ -26,7 +26,7 @@ from evidence.storage.backends import get_storage
 log = logging.getLogger(__name__)
 
 READABLE_TYPES = IMAGE_TYPES  # screenshots and photos; an image page of a PDF is not read yet
-DERIVED_VERSION = 3  # bump when the JSON's shape or the layout rules change, to read pictures again
+DERIVED_VERSION = 4  # bump when the JSON's shape or the layout rules change, to read pictures again
 
 
 # Apps above this one that act once a picture's text is read (near-duplicates compare the messages),

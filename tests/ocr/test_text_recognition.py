@@ -89,3 +89,15 @@ def test_a_recording_has_no_text_field(api, case):
 
     item = upload(api, case, samples.wav(), name="call.wav").json()
     assert item["text"] is None
+
+
+@pytest.mark.parametrize(("words", "line"), [
+    (["你", "好", ",", "在", "吗", "?"], "你好，在吗？"),  # read half-width, written as Chinese is typed
+    (["回", "电", ":", "400-820-8820"], "回电：400-820-8820"),
+    (["22:41"], "22:41"), (["Pay", "today,", "or", "else!"], "Pay today, or else!"),
+    (["张", "律", "师", "(法务部)"], "张律师(法务部)"),  # brackets in a name stay as typed
+])
+def test_a_lines_words_are_joined_as_the_language_writes_them(words, line):
+    from evidence.ocr.engine import join_words
+
+    assert join_words(words) == line
