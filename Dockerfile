@@ -3,7 +3,7 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data MEDIA_ROOT=/data/files
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmagic1 fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 tesseract-ocr tesseract-ocr-chi-sim \
+ && apt-get install -y --no-install-recommends libmagic1 fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app --uid 1000 evidence
 

@@ -203,6 +203,7 @@ THUMBNAIL_SIZE = env_int("THUMBNAIL_SIZE", 512)
 OCR_ENGINE = env_str("OCR_ENGINE", "tesseract")
 OCR_LANGUAGES = env_str("OCR_LANGUAGES", "chi_sim+eng")
 OCR_TIME_LIMIT = env_int("OCR_TIME_LIMIT", 120)  # seconds for one picture; then the item says "failed"
+OCR_PDF_PAGES = env_int("OCR_PDF_PAGES", 20)  # a PDF's pages without a text layer read, at most
 FILE_UPLOAD_PERMISSIONS = 0o440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 

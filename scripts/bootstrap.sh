@@ -9,12 +9,14 @@ source scripts/steps.sh
 
 # libmagic: file sniffing; Pango, HarfBuzz and Noto CJK: the report PDF (WeasyPrint); nginx: the
 # buffering front that `make run` puts before gunicorn (slow clients wait there, not in its threads);
-# tesseract with its Chinese model: the text of screenshots and photos (evidence/ocr).
+# tesseract with its Chinese model: the text of screenshots and photos (evidence/ocr); poppler-utils
+# (pdftotext, pdftoppm) finds and renders a PDF's scanned pages for it, and the tests check real
+# PDFs with it (pdfsig, pdffonts).
 system_packages=(libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk nginx-light
-                 tesseract-ocr tesseract-ocr-chi-sim)
-# poppler-utils (pdfsig, pdffonts, pdftotext, pdfimages), openssl and libnss3-tools (certutil, for
-# the signing tests) check real PDFs and packets; chromium runs the phone app's browser tests.
-[ "$purpose" = test ] && system_packages+=(postgresql redis-server poppler-utils openssl libnss3-tools chromium)
+                 tesseract-ocr tesseract-ocr-chi-sim poppler-utils)
+# openssl and libnss3-tools (certutil, for the signing tests) check real packets; chromium runs the
+# phone app's browser tests.
+[ "$purpose" = test ] && system_packages+=(postgresql redis-server openssl libnss3-tools chromium)
 
 missing=()
 for package in "${system_packages[@]}"; do

@@ -28,6 +28,7 @@ class PassageOutput(serializers.Serializer):
                                              "time: a time shown above messages; unknown: not a chat bubble.")
     text = serializers.CharField()
     time = serializers.CharField(help_text="The visible time above it, as shown ('' if none).")
+    page = serializers.IntegerField(allow_null=True, help_text="A PDF's page it was read on; null for pictures.")
     review = serializers.ChoiceField(choices=Review.choices, allow_null=True,
                                      help_text="What the borrower said of this machine reading.")
 
@@ -57,7 +58,8 @@ def text_of(record: RecognizedText | None) -> dict:
         "content": record.content,
         "layout": record.layout,
         "title": record.title,
-        "passages": [{**{key: p[key] for key in ("n", "side", "text", "time")}, "review": record.reviews.get(str(p["n"]))}
+        "passages": [{**{key: p[key] for key in ("n", "side", "text", "time")}, "page": p.get("page"),
+                      "review": record.reviews.get(str(p["n"]))}
                      for p in record.passages],
         "engine": record.engine,
         "seconds": record.seconds,

@@ -307,6 +307,11 @@ def _page_between(image: Image.Image, page: tuple[int, int, int], previous: Line
     return False
 
 
+def paragraphs(lines: list[Line]) -> Reading:
+    """Lines of a page that is not a chat (a scanned letter) as paragraphs, side "unknown"."""
+    return _paragraphs(lines, list(range(len(lines))))
+
+
 def _paragraphs(lines: list[Line], indices: list[int]) -> Reading:
     passages: list[Passage] = []
     previous: Line | None = None

@@ -9,6 +9,7 @@ and gives the same passages. Delete derived files to read everything again with 
 import json
 import logging
 import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -18,14 +19,15 @@ from PIL import Image, ImageOps
 from evidence.cases.services import case_revise
 from evidence.intake.models import EvidenceItem
 from evidence.intake.sniffing import IMAGE_TYPES
-from evidence.ocr import chat, engine
+from evidence.ocr import chat, engine, pdf_pages
 from evidence.ocr.engine import Line
 from evidence.ocr.models import RecognizedText, Review, TextStatus
 from evidence.storage.backends import get_storage
 
 log = logging.getLogger(__name__)
 
-READABLE_TYPES = IMAGE_TYPES  # screenshots and photos; an image page of a PDF is not read yet
+PDF = "application/pdf"
+READABLE_TYPES = {*IMAGE_TYPES, PDF}  # screenshots and photos; a PDF's scanned pages
 DERIVED_VERSION = 4  # bump when the JSON's shape or the layout rules change, to read pictures again
 
 
@@ -99,6 +101,8 @@ def passage_review(*, record: RecognizedText, n: int, review: str | None) -> Rec
 
 
 def _read(item: EvidenceItem, storage) -> dict:
+    if item.mime == PDF:
+        return _read_pdf(item, storage)
     version = engine.engine_version()
     with Image.open(storage.path(item.sha256), formats=[IMAGE_TYPES[item.mime]]) as opened:
         picture = ImageOps.exif_transpose(opened).convert("RGB")
@@ -120,6 +124,33 @@ def _read(item: EvidenceItem, storage) -> dict:
         "title": layout.title,
         "passages": [passage.as_dict() for passage in layout.passages],
         "content_lines": layout.content_lines,
+    }
+
+
+def _read_pdf(item: EvidenceItem, storage) -> dict:
+    """The PDF's pages without a text layer (scans, photographed letters), each rendered and read
+    as paragraphs; a passage says its page. Pages with text of their own are left as they are."""
+    version = engine.engine_version()
+    pdf = storage.path(item.sha256)
+    pages, total = pdf_pages.image_pages(pdf, settings.OCR_PDF_PAGES)
+    lines, passages, content, seconds = [], [], [], 0.0
+    with tempfile.TemporaryDirectory(dir=storage.tmp, prefix="ocr-pdf-") as folder:
+        for page in pages:
+            rendered = pdf_pages.render(pdf, page, Path(folder))
+            recognition = engine.recognise(str(rendered))
+            rendered.unlink()
+            seconds += recognition.seconds
+            first = len(lines)
+            reading = chat.paragraphs(recognition.lines)
+            lines += [{**line.as_dict(), "page": page} for line in recognition.lines]
+            for passage in reading.passages:
+                passages.append({**passage.as_dict(), "n": len(passages) + 1, "page": page,
+                                 "lines": [first + i for i in passage.lines]})
+            content += [first + i for i in reading.content_lines]
+    return {
+        "version": DERIVED_VERSION, "engine": version, "seconds": round(seconds, 3), "width": 0, "height": 0,
+        "lines": lines, "layout": "text", "title": "", "passages": passages, "content_lines": content,
+        "pages": pages, "page_count": total,
     }
 
 

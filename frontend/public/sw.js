@@ -6,7 +6,7 @@
 'use strict';
 importScripts('/core.js');
 
-var VERSION = 'el-shell-d8d8b81e80fb';
+var VERSION = 'el-shell-df2147f108df';
 var SHELL = [
   '/', '/core.js', '/app.js', '/api.js', '/i18n.js', '/ui.js', '/queue.js', '/views.js', '/case-views.js', '/describe-view.js', '/text-view.js', '/search-view.js',
   '/app.css', '/manifest.webmanifest', '/quick-exit.html', '/quick-exit.css',

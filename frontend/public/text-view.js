@@ -31,7 +31,10 @@ export function textSection(item, ctx) {
       box.append(h('p', { class: 'meta' }, text.error_text || t('text.none')));
       return;
     }
-    if (!text.passages.length) { box.append(h('p', { class: 'meta' }, t('text.empty'))); return; }
+    if (!text.passages.length) {
+      box.append(h('p', { class: 'meta' }, t(item.mime === 'application/pdf' ? 'text.pdf_has_text' : 'text.empty')));
+      return;
+    }
     box.append(h('p', { class: 'machine-note' }, t('text.machine_read')));
     if (text.title) box.append(h('p', { class: 'chat-title' }, t('text.chat_with', { title: text.title })));
     const list = h('ol', { class: `passages layout-${text.layout}`, lang: text.lang || null });
@@ -49,7 +52,7 @@ export function textSection(item, ctx) {
 function passageRow(item, p, render, box) {
   if (p.side === 'time') return h('li', { class: 'passage time' }, p.text);
   const who = p.side === 'theirs' ? t('text.theirs') : p.side === 'mine' ? t('text.mine') : '';
-  const head = [who, p.time].filter(Boolean).join(' ');
+  const head = [p.page ? t('text.page', { n: p.page }) : '', who, p.time].filter(Boolean).join(' ');
   const row = h('li', { class: `passage side-${p.side} review-${p.review || 'none'}`, 'data-n': String(p.n) },
     head ? h('span', { class: 'who' }, `${head}：`) : null, h('span', { class: 'said' }, p.text));
   if (item.can_edit === false) return row;
