@@ -6,6 +6,7 @@ import math
 import re
 from base64 import b32encode
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import django_otp
 import segno
@@ -19,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework import status
 
 from evidence.accounts.models import ApiToken, Role, User
 from evidence.accounts.selectors import totp_device_for
@@ -28,13 +28,13 @@ from evidence.custody.services import custody_record
 
 
 class LoginThrottled(EvidenceError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
     code = "too_many_failed_logins"
     message = _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
 
 
 class BadCredentials(EvidenceError):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
     code = "bad_credentials"
     message = _("Wrong user name or password.")
 
@@ -50,7 +50,7 @@ class OtpInvalid(EvidenceError):
 
 
 class OtpThrottled(EvidenceError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
     code = "otp_throttled"
     message = _("Too many wrong authentication codes. Try again in %(seconds)d seconds.")
 
@@ -82,25 +82,25 @@ def account_create(*, username: str, password: str, role: str, email: str = "") 
 
 
 class SignupClosed(EvidenceError):
-    status_code = status.HTTP_403_FORBIDDEN
+    status_code = HTTPStatus.FORBIDDEN
     code = "signup_closed"
     message = _("This server does not take new accounts. Ask whoever runs it for one.")
 
 
 class SignupThrottled(EvidenceError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
     code = "too_many_signups"
     message = _("Too many new accounts from this address. Try again in an hour.")
 
 
 class UsernameTaken(EvidenceError):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
     code = "username_taken"
     message = _("The user name “%(username)s” is taken. Choose another.")
 
 
 class WeakPassword(EvidenceError):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
     code = "weak_password"
     message = _("Choose a stronger password: %(reason)s")
 

@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ EVIDENCE_KINDS = ("screenshot", "photo", "recording", "video", "document")
 
 
 class OnlyBorrowers(EvidenceError):
-    status_code = status.HTTP_403_FORBIDDEN
+    status_code = HTTPStatus.FORBIDDEN
     code = "borrowers_only"
     message = _("Only a borrower's account can open cases.")
 

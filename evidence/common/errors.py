@@ -6,6 +6,7 @@ from Accept-Language).
 
 import errno
 import logging
+from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -17,16 +18,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 
-class EvidenceError(exceptions.APIException):
-    """An error a user can act on. Subclasses set status_code, code and message."""
+class EvidenceError(Exception):
+    """An error a user can act on, raised by services with no HTTP in them: a stable code, the
+    message in words (translated when shown) and its parameters. Subclasses set code and message;
+    status_code is the HTTP status the one handler below answers it with."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
     code = "bad_request"
     message = _("The request could not be processed.")
 
     def __init__(self, **params):
         self.params = params
-        super().__init__(detail=self.message, code=self.code)
+        super().__init__(self.code)
 
     def text(self) -> str:
         text = str(self.message)  # translated now, in the request's language
@@ -34,7 +37,7 @@ class EvidenceError(exceptions.APIException):
 
 
 class NotFound(EvidenceError):
-    status_code = status.HTTP_404_NOT_FOUND
+    status_code = HTTPStatus.NOT_FOUND
     code = "not_found"
     message = _("Not found.")
 
@@ -42,7 +45,7 @@ class NotFound(EvidenceError):
 class StorageFull(EvidenceError):
     """The disk (or quota) under the stored files or the upload folder is full."""
 
-    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
+    status_code = HTTPStatus.INSUFFICIENT_STORAGE
     code = "storage_full"
     message = _("The server has no room left to store this. Nothing was kept; your file is safe on your phone. "
                 "Try again later, and tell the person who runs this server.")

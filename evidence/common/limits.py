@@ -6,23 +6,24 @@
   `too_many_uploads` with Retry-After. The phone app's queue keeps such a file and sends it later.
 """
 
+from http import HTTPStatus
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
 from evidence.common.errors import EvidenceError
 from evidence.common.throttle import attempt_allowed
 
 
 class TooManyJobs(EvidenceError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
     code = "too_many_jobs"
     message = _("You already have %(count)s %(what)s in progress. Wait until one is finished, then try again.")
     retry_after = 30
 
 
 class TooManyUploads(EvidenceError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
     code = "too_many_uploads"
     message = _("More than %(limit)s files in one minute. The rest will be sent in a minute.")
     retry_after = 60

@@ -123,7 +123,7 @@ def _views(generator) -> dict[tuple[str, str], type]:
 
 
 def _receives_files(view_class) -> bool:
-    from evidence.storage.uploads import StreamingMultiPartParser
+    from evidence.intake.streaming import StreamingMultiPartParser
 
     return any(issubclass(parser, StreamingMultiPartParser) for parser in getattr(view_class, "parser_classes", ()))
 

@@ -15,7 +15,7 @@ from evidence.imports.models import Import
 from evidence.imports.parsers import columns
 from evidence.imports.problems import problem_text
 from evidence.imports.services import import_map, import_receive
-from evidence.storage.uploads import StreamingUploadMixin
+from evidence.intake.streaming import StreamingUploadMixin
 
 
 class ImportForm(serializers.Serializer):

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,6 @@ from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
 from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
@@ -59,19 +59,19 @@ FIELD_LABELS = {
 
 
 class InvalidMapping(EvidenceError):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
     code = "invalid_mapping"
     message = _("This column mapping cannot be used: %(problem)s")
 
 
 class ImportNotWaiting(EvidenceError):
-    status_code = status.HTTP_409_CONFLICT
+    status_code = HTTPStatus.CONFLICT
     code = "import_not_waiting"
     message = _("This import is not waiting for a column mapping.")
 
 
 class UnsupportedExport(EvidenceError):
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     code = "unsupported_export"
     message = _("This file is not a phone export we can read (it is %(detected)s). We read: %(formats)s.")
 

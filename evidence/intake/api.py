@@ -15,8 +15,8 @@ from evidence.common.schema import PAGE, paginated
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_describe, evidence_ingest
+from evidence.intake.streaming import StreamingUploadMixin
 from evidence.storage.backends import get_storage
-from evidence.storage.uploads import StreamingUploadMixin
 
 
 class UploadInput(serializers.Serializer):

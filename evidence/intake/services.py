@@ -3,12 +3,12 @@
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
+from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
 from evidence.cases.models import Case
 from evidence.common.errors import EvidenceError
@@ -23,7 +23,7 @@ from evidence.storage.uploads import HashedUpload
 
 
 class HashMismatch(EvidenceError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    status_code = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "hash_mismatch"
     message = _(
         "The file changed on the way: the server received SHA-256 %(received)s but the phone "

@@ -8,12 +8,12 @@ decompression bomb is refused before it can take the server's memory.
 import struct
 import zlib
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import magic
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, UnidentifiedImageError
-from rest_framework import status
 
 from evidence.common.errors import EvidenceError
 from evidence.intake.models import Kind
@@ -61,7 +61,7 @@ class EmptyFile(EvidenceError):
 
 
 class UnsupportedType(EvidenceError):
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     code = "unsupported_file_type"
     message = _(
         "This file is %(detected)s, which is not accepted. Accepted: pictures (PNG, JPEG, WebP, "
@@ -70,19 +70,19 @@ class UnsupportedType(EvidenceError):
 
 
 class KindMismatch(EvidenceError):
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    status_code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     code = "kind_mismatch"
     message = _("This file is %(detected)s, which cannot be stored as a %(kind)s.")
 
 
 class CorruptFile(EvidenceError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    status_code = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "corrupt_file"
     message = _("The file is damaged or incomplete (%(detected)s that cannot be read to the end).")
 
 
 class ImageTooLarge(EvidenceError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    status_code = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "image_too_large"
     message = _("The picture has more pixels than the limit of %(limit)d million: it could exhaust the server's memory.")
 

@@ -1,6 +1,8 @@
 """Bundles: ask for a signed report and packet, follow the job, download the files; verify a packet."""
 
 
+from http import HTTPStatus
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -15,15 +17,15 @@ from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped
 from evidence.common.errors import EvidenceError
 from evidence.common.limits import jobs_in_flight_check
 from evidence.custody.services import custody_record
+from evidence.intake.streaming import StreamingUploadMixin
 from evidence.reports.models import Authority, Bundle, BundleStatus, Purpose
 from evidence.reports.services import bundle_files, bundle_request, download_name, error_text
 from evidence.reports.verify import verify_packet
 from evidence.storage.backends import get_storage
-from evidence.storage.uploads import StreamingUploadMixin
 
 
 class NotReady(EvidenceError):
-    status_code = status.HTTP_409_CONFLICT
+    status_code = HTTPStatus.CONFLICT
     code = "not_ready"
     message = _("The bundle is not finished yet (%(status)s, %(progress)s%%).")
 

@@ -4,6 +4,8 @@ Every queryset comes from evidence.sharing.selectors (or the cases selectors), s
 expired or was revoked a moment ago is simply not there: 404 on the very next request.
 """
 
+from http import HTTPStatus
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -22,16 +24,16 @@ from evidence.common.schema import PAGE, paginated
 from evidence.intake.api import UploadForm, UploadInput
 from evidence.intake.models import EvidenceItem
 from evidence.intake.services import evidence_ingest
+from evidence.intake.streaming import StreamingUploadMixin
 from evidence.reports.models import Bundle
 from evidence.reports.services import bundle_files, download_name
 from evidence.sharing import selectors, services
 from evidence.sharing.models import Access, Invitee
 from evidence.storage.backends import get_storage
-from evidence.storage.uploads import StreamingUploadMixin
 
 
 class DownloadNotAllowed(EvidenceError):
-    status_code = status.HTTP_403_FORBIDDEN
+    status_code = HTTPStatus.FORBIDDEN
     code = "download_not_allowed"
     message = _("The borrower did not allow downloading the packet. You can read the report here.")
 

@@ -4,6 +4,7 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
 from evidence.accounts.models import Role
 from evidence.accounts.services import account_open, client_ip
@@ -27,7 +27,7 @@ MAX_DAYS = 366  # a share or an invitation lasts a year at most: the borrower re
 
 
 class SharingError(EvidenceError):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = HTTPStatus.BAD_REQUEST
 
 
 class LawyerNotFound(SharingError):
@@ -42,13 +42,13 @@ class BadExpiry(SharingError):
 
 
 class BundleNotDone(SharingError):
-    status_code = status.HTTP_409_CONFLICT
+    status_code = HTTPStatus.CONFLICT
     code = "not_ready"
     message = _("Only a finished bundle can be shared (this one is %(status)s).")
 
 
 class InvitationUsed(EvidenceError):
-    status_code = status.HTTP_404_NOT_FOUND
+    status_code = HTTPStatus.NOT_FOUND
     code = "invitation_not_found"
     message = _("This invitation link is not valid: it was already used, it expired or it was withdrawn.")
 

@@ -9,19 +9,13 @@ import html
 import os
 import queue
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from http import HTTPStatus
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
-from django.http.multipartparser import MultiPartParserError
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser, DataAndFiles
 
 from evidence.common.errors import EvidenceError
 from evidence.storage.backends import get_storage
@@ -30,7 +24,7 @@ UPLOAD_CHUNK = 1 << 20
 
 
 class UploadTooLarge(EvidenceError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     code = "file_too_large"
     message = _("The file is larger than the limit of %(limit_mib)d MiB.")
 
@@ -46,7 +40,7 @@ class TooManyFiles(EvidenceError):
 
 
 class LengthRequired(EvidenceError):
-    status_code = status.HTTP_411_LENGTH_REQUIRED
+    status_code = HTTPStatus.LENGTH_REQUIRED
     code = "length_required"
     message = _("The file was sent without its length (chunked transfer encoding). Send it with a Content-Length "
                 "header, as browsers and the phone app do.")
@@ -259,24 +253,15 @@ def _utf8_header_lines(block: bytes) -> bytes:
     return b"\r\n".join(lines)
 
 
-class StreamingMultiPartParser(BaseParser):
-    """multipart/form-data through the request's upload handlers, with strict file names."""
-
-    media_type = "multipart/form-data"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = parser_context["request"]
-        meta = request.META.copy()
-        meta["CONTENT_TYPE"] = media_type
-        boundary = _boundary(media_type)
-        if boundary:
-            stream = _PartHeadersAsUTF8(stream, boundary)
-        try:
-            parser = _StrictMultiPartParser(meta, stream, request.upload_handlers, parser_context.get("encoding", "utf-8"))
-            data, files = parser.parse()
-        except MultiPartParserError as error:
-            raise ParseError(str(error)) from None
-        return DataAndFiles(data, files)
+def multipart_parse(request_meta: dict, stream, upload_handlers, media_type: str, encoding: str):
+    """(data, files) of a multipart/form-data body, read through the upload handlers with strict
+    file names; part headers that are not UTF-8 are read as GB18030. Raises MultiPartParserError."""
+    meta = request_meta.copy()
+    meta["CONTENT_TYPE"] = media_type
+    boundary = _boundary(media_type)
+    if boundary:
+        stream = _PartHeadersAsUTF8(stream, boundary)
+    return _StrictMultiPartParser(meta, stream, upload_handlers, encoding).parse()
 
 
 def _boundary(media_type: str) -> bytes | None:
@@ -302,33 +287,3 @@ def _seal(temp) -> None:
     temp.flush()
     os.fsync(temp.fileno())
     temp.seek(0)
-
-
-class StreamingUploadMixin:
-    """For an APIView that receives one file: streamed through the hasher, never held in RAM."""
-
-    parser_classes = [StreamingMultiPartParser]
-
-    def initialize_request(self, request, *args, **kwargs):
-        # Set before anything reads the body, so the upload streams through the hasher.
-        self.upload_handler = HashingUploadHandler(request, max_bytes=settings.UPLOAD_MAX_BYTES)
-        request.upload_handlers = [self.upload_handler]
-        return super().initialize_request(request, *args, **kwargs)
-
-    @contextmanager
-    def received_file(self, request) -> Iterator[HashedUpload]:
-        """The request's `file`, hashed and on disk; its temporary file is removed afterwards."""
-        limit = settings.UPLOAD_MAX_BYTES
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() and declared == "0":
-            raise LengthRequired()  # the body would be read as empty: say so, rather than "no file"
-        # Refuse an oversized body before reading it; the handler still counts what arrives.
-        if declared.isdigit() and int(declared) > limit + (1 << 20):
-            raise UploadTooLarge(limit_mib=limit // (1 << 20))
-        try:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise NoFile()
-            yield upload
-        finally:
-            self.upload_handler.cleanup()

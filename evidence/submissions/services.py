@@ -1,13 +1,13 @@
 """Recording where a bundle was submitted and what came back."""
 
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status as http
 
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
@@ -24,7 +24,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 class NotReady(EvidenceError):
     # The same code and wording as reports' NotReady: clients handle both alike, and the
     # existing translation applies.
-    status_code = http.HTTP_409_CONFLICT
+    status_code = HTTPStatus.CONFLICT
     code = "not_ready"
     message = _("The bundle is not finished yet (%(status)s, %(progress)s%%).")
 
