@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.test import TestCase
 
-from evidence.reports.local_tsa import LocalTSA
 from evidence.reports.signing.identity import signing_identity
 from tests import samples
 from tests.conftest import client_for, upload
+from tests.local_tsa import LocalTSA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "verify-page.png"

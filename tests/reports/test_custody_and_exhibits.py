@@ -14,10 +14,10 @@ from django.test import TestCase
 from evidence.reports import wording
 from evidence.reports.content import CustodyRow, Exhibit
 from evidence.reports.labels import LABELS
-from evidence.reports.local_tsa import LocalTSA
 from evidence.reports.render import Clock
 from tests import samples
 from tests.conftest import run_command, upload
+from tests.local_tsa import LocalTSA
 
 ROOT = Path(__file__).resolve().parents[2]
 SHA = "fac3" + "0" * 60

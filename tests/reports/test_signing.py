@@ -14,7 +14,6 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.exceptions import ImproperlyConfigured
 
-from evidence.reports.local_tsa import POLICY_OID, LocalTSA
 from evidence.reports.signing import (
     TimestampError,
     clear_identity_cache,
@@ -30,6 +29,7 @@ from evidence.reports.signing import (
     verify_timestamp_reply,
 )
 from evidence.reports.signing import identity as identity_module
+from tests.local_tsa import POLICY_OID, LocalTSA
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMS = b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08  report.pdf\n"

@@ -1,9 +1,9 @@
-"""A tiny RFC 3161 time-stamping server on 127.0.0.1, for tests and development only.
+"""A tiny RFC 3161 time-stamping server on 127.0.0.1, for the tests (and development) only: never part of a deployment.
 
     with LocalTSA(tmp_path) as tsa:
         settings.TSA_URL = tsa.url  # tsa.ca_pem_path, tsa.cert_pem_path for openssl ts -verify
 
-or, for development: `python -m evidence.reports.local_tsa DIR [--port 8318]`.
+or, for development: `python -m tests.local_tsa DIR [--port 8318]`.
 
 Not a production TSA: its time is this machine's clock, its keys live in memory only and a new
 TSA CA is made at every start (each packet ships the TSA certificates it was stamped with).
