@@ -180,7 +180,7 @@ def import_run(*, import_id: str, tries_left: int = 0) -> None:
     except ImportFailed as failure:
         _fail(job, attempt, failure.as_problem(), context)
     except SoftTimeLimitExceeded:
-        _fail(job, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}}, context)
+        _fail(job, attempt, {"code": "timed_out", "params": {"limit": settings.IMPORT_SOFT_TIME_LIMIT}}, context)
     except TRANSIENT_ERRORS as error:
         if storage_full(error):
             log.error("import %s: storage full", import_id)

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import TestCase
 
-from evidence.reports.local_tsa import LocalTSA
 from evidence.reports.models import Bundle
 from evidence.reports.records import spreadsheet_cell
 from evidence.storage.backends import get_storage
 from tests import samples
 from tests.conftest import client_for, import_export, run_command, upload
 from tests.exports import call, calls_xml, mms, sms, sms_xml
+from tests.local_tsa import LocalTSA
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

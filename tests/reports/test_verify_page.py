@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 
 from evidence.reports import texts
-from evidence.reports.local_tsa import LocalTSA
 from tests import samples
 from tests.conftest import client_for, upload
+from tests.local_tsa import LocalTSA
 
 SITE = "https://evidence.example.org"
 SCREENSHOT = samples.png(40, 80, noise=True)
