@@ -1,6 +1,5 @@
 """Findings and chart numbers for a case, kept current as its facts change."""
 
-import re
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from evidence.analysis.rulesets import load_ruleset
 from evidence.cases.models import Case
 from evidence.events.models import Event
 from evidence.ocr.models import RecognizedText, Review, TextStatus
+from evidence.twins.fingerprint import message_key
 from evidence.twins.models import Twin
 
 EMPTY_CHARTS = {"calls_per_day": [], "contacts_by_hour": [0] * 24, "top_numbers": [],
@@ -64,7 +64,7 @@ def _passages(case: Case) -> list[PassageFact]:
         mine = kept[record.item_id] = set()
         for passage in record.passages:
             review = record.reviews.get(str(passage["n"]))
-            key = _WORDLESS.sub("", passage["text"]).lower()
+            key = message_key(passage["text"])
             if passage["side"] not in READ_SIDES or review == Review.DISMISSED:
                 continue
             mine.add(key)
@@ -74,9 +74,6 @@ def _passages(case: Case) -> list[PassageFact]:
                                    n=passage["n"], occurred_at=when, text=passage["text"], side=passage["side"],
                                    time_shown=passage.get("time", ""), confirmed=review == Review.CONFIRMED))
     return out
-
-
-_WORDLESS = re.compile(r"[\s\W_]+")
 
 
 def case_analyse(*, case_id) -> Analysis | None:

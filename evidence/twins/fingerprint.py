@@ -35,11 +35,16 @@ def distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
+def message_key(text: str) -> str:
+    """A message as compared across readings: no spaces, no punctuation, lower case."""
+    return _NOT_WORDS.sub("", text).lower()
+
+
 def messages_of(passages: list[dict], dismissed: set[str] = frozenset()) -> frozenset[str]:
     """The character trigrams of a picture's messages (bubbles and paragraphs, not time separators),
     without spaces and punctuation: two readings of one screenshot may split bubbles, lines and
     words differently, and a crop holds only some of them, but they share their trigrams."""
-    text = "".join(_NOT_WORDS.sub("", str(p.get("text", ""))).lower() for p in passages
+    text = "".join(message_key(str(p.get("text", ""))) for p in passages
                    if p.get("side") != "time" and str(p.get("n")) not in dismissed)
     return frozenset(text[i:i + 3] for i in range(len(text) - 2))
 

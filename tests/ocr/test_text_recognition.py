@@ -101,3 +101,17 @@ def test_a_lines_words_are_joined_as_the_language_writes_them(words, line):
     from evidence.ocr.engine import join_words
 
     assert join_words(words) == line
+
+
+def test_a_review_that_is_not_one_of_the_words_is_refused_and_changes_nothing(api, case):
+    from evidence.custody.models import CustodyEvent
+
+    item_id = upload(api, case, chat_png("催收-王经理", THREATS), name="wechat.png").json()["id"]
+    n = api.get(f"/api/evidence/{item_id}/").json()["text"]["passages"][1]["n"]
+
+    refused = api.post(f"/api/evidence/{item_id}/text/passages/{n}/", {"review": "maybe"}, format="json")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid" and "review" in refused.json()["fields"]
+    assert RecognizedText.objects.get(item_id=item_id).reviews == {}
+    assert not CustodyEvent.objects.filter(action="evidence.text_reviewed").exists()
+    missing = api.post(f"/api/evidence/{item_id}/text/passages/999/", {"review": "confirmed"}, format="json")
+    assert missing.status_code == 404 and RecognizedText.objects.get(item_id=item_id).reviews == {}
