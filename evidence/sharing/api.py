@@ -1,12 +1,12 @@
 """Sharing APIs: the borrower's shares and invitees, the lawyer's read-only view, invitations.
 
 Every queryset comes from evidence.sharing.selectors (or the cases selectors), so a share that
-expired or was revoked a moment ago is simply not there: 404 on the very next request.
+expired or was revoked a moment ago is simply not there: 404 on the very next request. The
+lawyer's side finds its share, checks its scope and serves its files through the same selectors
+and evidence.sharing.downloads as the lawyer's web pages; their refusals (NotFound,
+DownloadNotAllowed) are answered by the one exception handler, as {"error": code, "detail": text}.
 """
 
-from http import HTTPStatus
-
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,23 +19,15 @@ from rest_framework.views import APIView
 
 from evidence.analysis.support import findings_with_support
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
-from evidence.common.errors import EvidenceError
 from evidence.common.schema import PAGE, paginated
+from evidence.events.models import EventKind
 from evidence.intake.api import UploadForm, UploadInput
 from evidence.intake.models import EvidenceItem
 from evidence.intake.services import evidence_ingest
 from evidence.intake.streaming import StreamingUploadMixin
 from evidence.reports.models import Bundle
-from evidence.reports.services import bundle_files, download_name
-from evidence.sharing import selectors, services
+from evidence.sharing import downloads, selectors, services
 from evidence.sharing.models import Access, Invitee
-from evidence.storage.backends import get_storage
-
-
-class DownloadNotAllowed(EvidenceError):
-    status_code = HTTPStatus.FORBIDDEN
-    code = "download_not_allowed"
-    message = _("The borrower did not allow downloading the packet. You can read the report here.")
 
 
 # --- the borrower's side -----------------------------------------------------------------------
@@ -226,8 +218,8 @@ class InvitationOutput(serializers.Serializer):
 
 
 class AcceptInput(serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    username = serializers.RegexField(services.USERNAME_PATTERN, max_length=150)
+    password = serializers.CharField(max_length=services.PASSWORD_MAX, trim_whitespace=False)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
@@ -235,13 +227,6 @@ class AcceptOutput(serializers.Serializer):
     token = serializers.CharField()
     username = serializers.CharField()
     role = serializers.CharField()
-
-
-def invitation_summary(invitation) -> dict:
-    target = invitation.share or invitation.invitee
-    owner = target.created_by
-    return {"kind": invitation.kind, "invited_by": owner.get_full_name() or owner.username,
-            "email": invitation.email, "expires_at": invitation.expires_at}
 
 
 class InvitationApi(APIView):
@@ -252,7 +237,7 @@ class InvitationApi(APIView):
 
     @extend_schema(responses=InvitationOutput)
     def get(self, request, token):
-        return Response(InvitationOutput(invitation_summary(services.invitation_open(token))).data)
+        return Response(InvitationOutput(selectors.invitation_summary(services.invitation_open(token))).data)
 
 
 class InvitationAcceptApi(APIView):
@@ -300,10 +285,6 @@ class SharedOutput(serializers.Serializer):
                 "packet_sha256": bundle.packet_sha256}
 
 
-def _open_share(request, share_id):
-    return get_object_or_404(selectors.shares_open_to(request.user), id=share_id)
-
-
 class SharedListApi(APIView):
     """The bundles shared with you (lawyers), while they last."""
 
@@ -317,16 +298,9 @@ class SharedDetailApi(APIView):
 
     @extend_schema(responses=SharedOutput)
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
+        share = selectors.share_open_to(request.user, share_id)
         services.access_record(share=share, what=Access.What.OPENED, request=request)
         return Response(SharedOutput(share).data)
-
-
-def _bundle_file(share, name: str, inline: bool) -> FileResponse:
-    response = FileResponse(get_storage().open_derived(bundle_files(share.bundle)[name]), as_attachment=not inline,
-                            filename=download_name(share.bundle, name), content_type="application/pdf" if name.endswith(".pdf") else "application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class SharedReportApi(APIView):
@@ -334,25 +308,17 @@ class SharedReportApi(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
-        services.access_record(share=share, what=Access.What.REPORT, request=request)
-        response = _bundle_file(share, "report.pdf", inline=True)
-        response["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
-        return response
+        share = selectors.share_open_to(request.user, share_id)
+        return downloads.shared_file(share, Access.What.REPORT, request=request)
 
 
 class SharedPacketApi(APIView):
-    """The packet ZIP, when the borrower allowed downloading it (403 otherwise)."""
+    """The packet ZIP, when the borrower allowed downloading it (403 `download_not_allowed` otherwise)."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
-        if not share.can_download:
-            raise DownloadNotAllowed()
-        services.access_record(share=share, what=Access.What.PACKET, request=request)
-        response = _bundle_file(share, "packet.zip", inline=False)
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        share = selectors.share_open_to(request.user, share_id)
+        return downloads.shared_file(share, Access.What.PACKET, request=request)
 
 
 class SharedEventOutput(serializers.Serializer):
@@ -378,10 +344,10 @@ class SharedTimelineApi(APIView):
         responses=paginated(SharedEventOutput),
     )
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
+        share = selectors.share_open_to(request.user, share_id)
         events = selectors.shared_events(share).order_by("occurred_at", "id")
         kind = request.query_params.get("kind")
-        if kind in ("call", "message"):
+        if kind in EventKind.values:
             events = events.filter(kind=kind)
         services.access_record(share=share, what=Access.What.TIMELINE, request=request)
         paginator = PageNumberPagination()
@@ -394,7 +360,7 @@ class SharedFindingsApi(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
+        share = selectors.share_open_to(request.user, share_id)
         services.access_record(share=share, what=Access.What.FINDINGS, request=request)
         # Each with the events behind it (the first 50, a count per day), as the report lists them.
         return Response({"findings": findings_with_support(share.case, share.bundle.findings)})
@@ -418,7 +384,7 @@ class SharedExhibitsApi(APIView):
 
     @extend_schema(responses=SharedExhibitOutput(many=True))
     def get(self, request, share_id):
-        share = _open_share(request, share_id)
+        share = selectors.share_open_to(request.user, share_id)
         services.access_record(share=share, what=Access.What.EXHIBITS, request=request)
         items = selectors.shared_items(share).order_by("occurred_at", "received_at", "sha256")
         return Response(SharedExhibitOutput(items, many=True).data)
@@ -430,16 +396,9 @@ class SharedExhibitOriginalApi(APIView):
     @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The original, "
                                                              "with the content type it was stored with.")})
     def get(self, request, share_id, item_id):
-        share = _open_share(request, share_id)
-        item = get_object_or_404(selectors.shared_items(share), id=item_id)
-        services.access_record(share=share, what=Access.What.ORIGINAL, request=request, item=item)
-        inline = item.mime in ("image/png", "image/jpeg", "image/webp", "application/pdf")
-        response = FileResponse(get_storage().open(item.sha256), as_attachment=not inline,
-                                filename=item.original_name or item.sha256[:12], content_type=item.mime)
-        response["ETag"] = f'"{item.sha256}"'
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        share = selectors.share_open_to(request.user, share_id)
+        item = selectors.shared_item(share, item_id)
+        return downloads.shared_file(share, Access.What.ORIGINAL, request=request, item=item)
 
 
 # --- the invitee's side ------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 import hashlib
 import logging
+import re
 import secrets
 from datetime import timedelta
 from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +27,10 @@ from evidence.sharing.models import Access, Invitation, Invitee, Share
 log = logging.getLogger(__name__)
 User = get_user_model()
 MAX_DAYS = 366  # a share or an invitation lasts a year at most: the borrower renews it if needed
+# The account an invitation opens: its user name and the longest password taken (the API's AcceptInput
+# and the invitation page check the same).
+USERNAME_PATTERN = r"^[\w.@+-]{3,150}$"
+PASSWORD_MAX = 4096
 
 
 class SharingError(EvidenceError):
@@ -45,6 +52,11 @@ class BundleNotDone(SharingError):
     status_code = HTTPStatus.CONFLICT
     code = "not_ready"
     message = _("Only a finished bundle can be shared (this one is %(status)s).")
+
+
+class AccountDetailsInvalid(SharingError):
+    code = "invalid"
+    message = _("Choose a user name of 3 to 150 letters, digits or . @ + - _ and a password.")
 
 
 class InvitationUsed(EvidenceError):
@@ -200,8 +212,23 @@ def invitation_open(token: str) -> Invitation:
     return invitation
 
 
+def _check_account_details(username: str, password: str, email: str) -> None:
+    if not re.fullmatch(USERNAME_PATTERN, username or "") or not password or len(password) > PASSWORD_MAX:
+        raise AccountDetailsInvalid()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise AccountDetailsInvalid() from None
+
+
 def invitation_accept(*, token: str, username: str, password: str, email: str = "", request=None):
-    """Create the invited person's account and give it the share or the grant; the link then stops working."""
+    """Create the invited person's account and give it the share or the grant; the link then stops working.
+
+    The same for the invitation page and POST /api/invitations/{token}/accept/: a user name or an
+    e-mail address that is not one is AccountDetailsInvalid, whoever sent it.
+    """
+    _check_account_details(username, password, email)
     with transaction.atomic():
         invitation = invitation_open(token)
         # Locked, then checked again: two clicks at once make one account.

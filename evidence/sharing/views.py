@@ -2,29 +2,34 @@
 
 What the pages print follows the signed report: numbers in E.164 with the borrower's label
 ("催收方 示例催收公司"), exhibits by their report number (E-003), times in the case's zone.
+
+They find the share, check its scope and serve its files through the same selectors and
+evidence.sharing.downloads as /api/shared/, and refuse as it does: 404 for a share that is not
+the lawyer's (any more), 403 for a download from a view-only share, here as a page that says so.
 """
 
 from datetime import datetime
+from functools import wraps
 from typing import NamedTuple
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.analysis.support import findings_with_support
-from evidence.common.errors import EvidenceError
+from evidence.common.errors import EvidenceError, NotFound
 from evidence.events.models import MESSAGE_CHANNELS, Channel, EventKind, direction_label
 from evidence.intake.models import Kind
 from evidence.reports.labels import labels_for
 from evidence.reports.wording import call_length, position_words
-from evidence.sharing import api, selectors, services
+from evidence.sharing import downloads, selectors, services
 from evidence.sharing.models import Access
-from evidence.storage.backends import get_storage
+from evidence.sharing.selectors import DownloadNotAllowed
 
 TIMELINE_PAGE = 100
 BODY_CHARS = 300
@@ -56,8 +61,24 @@ def _direction(kind: str, channel: str, direction: str) -> EventWords:
     return EventWords(str(what), direction_label(kind, direction))
 
 
-def _open_share(request, share_id):
-    return get_object_or_404(selectors.shares_open_to(request.user), id=share_id)
+def lawyer_page(view):
+    """A lawyer's page: signed in, GET only, and the shared selectors' refusals answered as pages.
+
+    NotFound is Django's 404 (a share that is not the lawyer's, revoked or expired, an exhibit not in
+    it); DownloadNotAllowed is the 403 page saying the borrower shared the case to view only.
+    """
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("not shared with you") from None
+        except DownloadNotAllowed as refusal:
+            share = refusal.share
+            return render(request, "sharing/download_not_allowed.html", {
+                "share": share, "case": share.case, "code": refusal.code}, status=403)
+
+    return login_required(require_GET(page))
 
 
 def _in_language(texts: dict) -> str:
@@ -147,16 +168,14 @@ def _exhibit(shown: _Shown, number: str, item, call) -> dict:
             "call": shown.event_row(call) if call else None}
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_list(request):
     return render(request, "sharing/shared_list.html", {"shares": selectors.shares_open_to(request.user)})
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_page(request, share_id):
-    share = _open_share(request, share_id)
+    share = selectors.share_open_to(request.user, share_id)
     services.access_record(share=share, what=Access.What.OPENED, request=request)
     shown = _Shown(share)
     events = selectors.shared_events(share)
@@ -177,48 +196,34 @@ def shared_page(request, share_id):
     })
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_report(request, share_id):
-    share = _open_share(request, share_id)
-    services.access_record(share=share, what=Access.What.REPORT, request=request)
-    return api._bundle_file(share, "report.pdf", inline=True)
+    share = selectors.share_open_to(request.user, share_id)
+    return downloads.shared_file(share, Access.What.REPORT, request=request)
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_packet(request, share_id):
-    share = _open_share(request, share_id)
-    if not share.can_download:
-        raise Http404("download not allowed")
-    services.access_record(share=share, what=Access.What.PACKET, request=request)
-    return api._bundle_file(share, "packet.zip", inline=False)
+    share = selectors.share_open_to(request.user, share_id)
+    return downloads.shared_file(share, Access.What.PACKET, request=request)
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_exhibit(request, share_id, item_id):
-    view = api.SharedExhibitOriginalApi.as_view()
-    return view(request, share_id=share_id, item_id=item_id)
+    share = selectors.share_open_to(request.user, share_id)
+    item = selectors.shared_item(share, item_id)
+    return downloads.shared_file(share, Access.What.ORIGINAL, request=request, item=item)
 
 
-@login_required
-@require_GET
+@lawyer_page
 def shared_thumbnail(request, share_id, item_id):
     """A picture's small preview on the shared page (rebuildable, derived; the original stays one click away).
 
     Not logged on its own: the page that shows it is ("opened the shared bundle"), and opening
     the picture itself is logged by the exhibit URL, naming the exhibit.
     """
-    share = _open_share(request, share_id)
-    item = get_object_or_404(selectors.shared_items(share), id=item_id)
-    storage = get_storage()
-    if not item.thumbnail or not storage.derived_exists(item.thumbnail):
-        raise Http404("no preview")
-    response = FileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    share = selectors.share_open_to(request.user, share_id)
+    return downloads.shared_thumbnail(selectors.shared_item(share, item_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -230,14 +235,12 @@ def invitation_page(request, token):
     error, values = None, {}
     if request.method == "POST":
         values = {"username": request.POST.get("username", "").strip(), "email": request.POST.get("email", "").strip()}
-        form = api.AcceptInput(data={**values, "password": request.POST.get("password", "")})
-        if request.POST.get("password") != request.POST.get("password2"):
-            error = "mismatch"
-        elif not form.is_valid():
-            error = "invalid"
+        password = request.POST.get("password", "")
+        if password != request.POST.get("password2"):
+            error = gettext("The two passwords differ.")
         else:
             try:
-                user = services.invitation_accept(token=token, request=request, **form.validated_data)
+                user = services.invitation_accept(token=token, request=request, password=password, **values)
             except EvidenceError as failure:
                 error = failure.text()
             else:
@@ -245,4 +248,5 @@ def invitation_page(request, token):
                 return redirect("signed-in")
     case = (invitation.share or invitation.invitee).case
     return render(request, "sharing/invitation.html", {
-        "summary": api.invitation_summary(invitation), "timezone": case.timezone, "error": error, "values": values})
+        "summary": selectors.invitation_summary(invitation), "timezone": case.timezone, "error": error,
+        "values": values})

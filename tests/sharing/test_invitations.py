@@ -149,5 +149,13 @@ def test_a_refused_sign_up_leaves_no_account_and_the_link_still_works(api, bundl
     mismatch = Client().post(f"/invite/{token}/", {"username": "counsel", "password": PASSWORD, "password2": "other"})
     assert mismatch.status_code == 200 and 'role="alert"' in mismatch.content.decode()
     assert not User.objects.filter(username="counsel").exists()
+    # The page and the API accept through the one service, which checks the name as the API does.
+    web_bad_name = Client().post(f"/invite/{token}/", {"username": "a b/c", "password": PASSWORD, "password2": PASSWORD},
+                                 HTTP_ACCEPT_LANGUAGE="en")
+    assert "Choose a user name of 3 to 150 letters" in web_bad_name.content.decode()
+    web_taken = Client().post(f"/invite/{token}/", {"username": "WANG", "password": PASSWORD, "password2": PASSWORD},
+                              HTTP_ACCEPT_LANGUAGE="en")
+    assert web_taken.status_code == 200 and 'role="alert"' in web_taken.content.decode()
+    assert not User.objects.filter(role="lawyer").exists()
 
     assert attempt("counsel").status_code == 201  # still unused, so it works once
