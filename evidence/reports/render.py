@@ -5,22 +5,13 @@ report's language), so the template only places text; numbers never pass through
 localisation, which would need settings and could change with the site's locale.
 """
 
-import array
-import bisect
-import functools
-import itertools
-import mmap
 import re
-import struct
-import sys
-import unicodedata
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.template import Context, Engine
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -28,9 +19,11 @@ from weasyprint.urls import URLFetcher
 
 from . import charts, wording
 from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionRow, TimelineRow
-from .images import install_png_passthrough, place, title_lines
+from .images import draw_pictures, place, slot_of, title_lines
 from .labels import LABELS, labels_for, normalise
+from .logtable import log_table
 from .method import method_paragraphs
+from .page import CONTENT_H, CONTENT_W
 from .wording import call_length, duration
 
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a
@@ -42,38 +35,37 @@ HERE = Path(__file__).resolve().parent
 ENGINE = Engine(dirs=[str(HERE / "templates")], autoescape=True)
 STYLESHEET = HERE / "static_report" / "report.css"
 HEX64 = re.compile(r"[0-9a-f]{64}")
-# The exhibit page's content box (A4 less the @page margins in report.css), in mm.
-CONTENT_W, CONTENT_H = 182.0, 261.0
 EXHIBIT_HEADER_MM = 34.0  # number, times, source and SHA-256 lines above a picture
 TITLE_PT = 14.0
-# WeasyPrint must keep pictures as they are: no re-encoding, no downsampling, no EXIF rotation.
-IMAGE_OPTIONS = {"optimize_images": False, "jpeg_quality": None, "dpi": None}
-# The logs of calls, messages and custody (see log_table): monospaced lines in table.log
-# (report.css), whose font size and cell padding these must match.
-LOG_FONT_PT = 9.5
-LOG_PADDING_MM = 1.2
-MONO_FAMILY = "Noto Sans Mono CJK SC"
-MONO_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian and Ubuntu: fonts-noto-cjk
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-)
-HALF = 500  # advance of an ASCII character in MONO_FAMILY, in 1/1000 em: one column of a log line
 
 
 def render_report(content: ReportContent, out_path: str | Path) -> None:
-    """Write the report for `content` as a PDF file at `out_path`."""
-    install_png_passthrough()
-    html = build_html(content)
+    """Write the report for `content` as a PDF file at `out_path`.
+
+    WeasyPrint lays out the text and each exhibit page's caption around an empty slot; the
+    pictures are then drawn in their slots from the original files (images.draw_pictures).
+    """
+    out_path = Path(out_path)
+    values = context(content)
+    html = ENGINE.get_template("reports/report.html").render(Context(values, autoescape=True))
     document = HTML(string=html, base_url=str(HERE), url_fetcher=URLFetcher(allowed_protocols={"file"})).render(
-        font_config=FontConfiguration(), stylesheets=[CSS(filename=str(STYLESHEET))], **IMAGE_OPTIONS
+        font_config=FontConfiguration(), stylesheets=[CSS(filename=str(STYLESHEET))]
     )
-    document.write_pdf(str(out_path), **IMAGE_OPTIONS)
-
-
-def build_html(content: ReportContent) -> str:
-    """The report as one HTML document (WeasyPrint input)."""
-    return ENGINE.get_template("reports/report.html").render(Context(context(content), autoescape=True))
+    pictures = {p["slot"]: p for p in values["pictures"]}
+    slots, labels = [], {}
+    for index, page in enumerate(document.pages):
+        for name, anchor in page.anchors.items():
+            if name in pictures:
+                picture = pictures.pop(name)
+                slots.append(slot_of(picture["path"], picture["orientation"], index, anchor, page.height))
+                labels.setdefault(index, picture["number"])
+    if pictures:
+        raise RuntimeError(f"no slot was laid out for exhibit(s) {sorted(p['number'] for p in pictures.values())}")
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".report-") as scratch:
+        text = Path(scratch) / "text.pdf"
+        document.write_pdf(text)
+        del document
+        draw_pictures(text, out_path, slots, Path(scratch), labels)
 
 
 def context(content: ReportContent) -> dict:
@@ -319,7 +311,7 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
 
 
 def _picture(e: Exhibit, labels: dict, clock: Clock, first: bool) -> dict:
-    """An exhibit page: the list entry plus where its picture goes."""
+    """An exhibit page: the list entry plus the slot its picture is drawn in."""
     path = Path(e.image_path)
     if not path.is_file():
         raise FileNotFoundError(f"exhibit {e.number}: picture {path} is missing")
@@ -329,13 +321,14 @@ def _picture(e: Exhibit, labels: dict, clock: Clock, first: bool) -> dict:
     if not e.verified:
         header += 7.0
     spot = place(str(path), CONTENT_W, CONTENT_H - header)
+    entry = _exhibit(e, labels, clock)
     return {
-        **_exhibit(e, labels, clock),
-        "src": path.resolve().as_uri(),
-        # Strings, not floats: numbers in a template would go through Django's localisation.
+        **entry,
+        "slot": f"slot-{entry['anchor']}",
+        "path": str(path),
+        "orientation": spot.orientation,
+        # A string, not floats: numbers in a template would go through Django's localisation.
         "box_style": f"width:{spot.box_w}mm;height:{spot.box_h}mm",
-        "img_style": f"width:{spot.img_w}mm;height:{spot.img_h}mm;left:{spot.left}mm;top:{spot.top}mm"
-        + (f";transform:{spot.transform}" if spot.transform else ""),
     }
 
 
@@ -372,233 +365,6 @@ def _message(r: TimelineRow, labels: dict, clock: Clock) -> tuple:
     """(time, direction, number, label, source, body): the body last, where its lines can run freely."""
     direction = labels["message_directions"].get(r.direction) or labels["directions"].get(r.direction, r.direction)
     return (clock.time(r.at), direction, r.number or labels["hidden_number"], r.label, r.source, r.detail)
-
-
-# --- the logs: calls, messages, custody ---------------------------------------------------------
-# Up to thousands of rows: a table cell costs WeasyPrint about 1.3 ms to lay out and draw, so a
-# row of six cells cost ~8 ms. Each row is instead one cell holding preformatted lines of a
-# monospaced CJK font (ASCII half an em, Chinese one em), padded with spaces so the columns line
-# up, and wrapped here, inside their columns: ~2 ms a row. The table keeps its header on every
-# page, its shading and its rows whole.
-# A line break, spaces, a Latin word (up to a - / = , & or ?, after which a line may break), or one other character.
-LOG_TOKENS = re.compile(r"\n|[^\S\n]+|[^\s\u2e80-\U0010ffff/=,&?-]*[/=,&?-]|[^\s\u2e80-\U0010ffff/=,&?-]+|\S")
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # control characters but the line break: shown as spaces
-NO_LINE_START = set("，。、；：？！）》】」』〕’”…·,.;:?!)]}%")
-
-
-class MonoMetrics:
-    """Which characters MONO_FAMILY has and how wide they are: read from its cmap (format 12) and
-    hmtx tables, a few hundred kB, rather than loading the whole 20 MB collection."""
-
-    def __init__(self, font: memoryview, tables: dict):
-        cmap = tables[b"cmap"]
-        (subtables,) = struct.unpack_from(">H", font, cmap + 2)
-        records = [struct.unpack_from(">HHI", font, cmap + 4 + 8 * k) for k in range(subtables)]
-        sub = next(cmap + offset for platform, encoding, offset in records
-                   if (platform, encoding) in ((3, 10), (0, 4), (0, 6))
-                   and struct.unpack_from(">H", font, cmap + offset)[0] == 12)  # format 12: all of Unicode
-        (count,) = struct.unpack_from(">I", font, sub + 12)
-        groups = _big_endian("I", font[sub + 16:sub + 16 + 12 * count])
-        self.starts, self.ends, self.firsts = groups[0::3], groups[1::3], groups[2::3]
-        (metrics,) = struct.unpack_from(">H", font, tables[b"hhea"] + 34)
-        self.advances = _big_endian("H", font[tables[b"hmtx"]:tables[b"hmtx"] + 4 * metrics])[0::2]
-        (self.glyphs,) = struct.unpack_from(">H", font, tables[b"maxp"] + 4)
-        self.scale = 1000 / struct.unpack_from(">H", font, tables[b"head"] + 18)[0]  # per unitsPerEm
-
-    def advance(self, code: int) -> int | None:
-        """Advance of a code point in 1/1000 em; None if the font has no glyph for it."""
-        group = bisect.bisect_right(self.starts, code) - 1
-        if group < 0 or code > self.ends[group]:
-            return None
-        glyph = self.firsts[group] + code - self.starts[group]
-        if not 0 < glyph < self.glyphs:
-            return None
-        return round(self.advances[min(glyph, len(self.advances) - 1)] * self.scale)
-
-
-def _big_endian(kind: str, data) -> array.array:
-    values = array.array(kind, bytes(data))
-    if sys.byteorder == "little":
-        values.byteswap()
-    return values
-
-
-@functools.cache
-def mono_metrics() -> MonoMetrics | None:
-    """MONO_FAMILY's metrics from the first of MONO_FILES that holds it; None without (widths are then guessed)."""
-    for path in MONO_FILES:
-        try:
-            with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                data = memoryview(mapped)
-                try:
-                    starts = [0]
-                    if data[:4] == b"ttcf":  # a collection: the fonts' offsets follow its header
-                        starts = struct.unpack_from(f">{struct.unpack_from('>I', data, 8)[0]}I", data, 12)
-                    for start in starts:
-                        (count,) = struct.unpack_from(">H", data, start + 4)
-                        records = (struct.unpack_from(">4sIII", data, start + 12 + 16 * k) for k in range(count))
-                        tables = {tag: offset for tag, _, offset, _ in records}
-                        if _family(data, tables[b"name"]) == MONO_FAMILY:
-                            return MonoMetrics(data, tables)
-                finally:
-                    data.release()
-        except (OSError, ValueError, KeyError, StopIteration, struct.error):
-            continue
-    return None
-
-
-def _family(font: memoryview, name: int) -> str:
-    """The font's family name (name ID 1, Windows platform) from its name table at `name`."""
-    count, storage = struct.unpack_from(">HH", font, name + 2)
-    for k in range(count):
-        platform, _, _, name_id, length, offset = struct.unpack_from(">6H", font, name + 6 + 12 * k)
-        if platform == 3 and name_id == 1:
-            return bytes(font[name + storage + offset:name + storage + offset + length]).decode("utf-16-be")
-    return ""
-
-
-@functools.cache
-def _font_advance(char: str) -> int | None:
-    metrics = mono_metrics()
-    return metrics.advance(ord(char)) if metrics else None
-
-
-def _advance(char: str) -> int:
-    """Width of one character in 1/1000 em: from the font; else guessed a little wide, since another font
-    draws it (one em if East Asian wide, none if it takes no room, 0.6 em otherwise)."""
-    found = _font_advance(char)
-    if found is not None:
-        return found
-    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 1000 if unicodedata.east_asian_width(char) in "WF" else 600
-
-
-def text_width(text: str) -> int:
-    """Width of a string in 1/1000 em."""
-    return len(text) * HALF if text.isascii() else sum(map(_advance, text))
-
-
-def wrap(text: str, columns: int) -> list[tuple[str, int]]:
-    """`text` in lines of at most `columns` half-em columns, as (line, width); breaks at spaces,
-    between Chinese characters, and inside a word only when it is longer than a line."""
-    limit = columns * HALF
-    lines, line, used = [], [], 0
-
-    def flush() -> None:
-        nonlocal line, used
-        if line and line[-1] == " ":
-            line.pop()
-            used -= HALF
-        lines.append(("".join(line), used))
-        line, used = [], 0
-
-    for token in LOG_TOKENS.findall(text):
-        if token == "\n":
-            flush()
-        elif token.isspace():
-            if line and line[-1] != " " and used + HALF <= limit:
-                line.append(" ")
-                used += HALF
-        elif used + (width := text_width(token)) <= limit:
-            line.append(token)
-            used += width
-        elif (token in NO_LINE_START and len(line) > 1 and line[-1] != " "
-              and text_width(line[-1]) + width <= limit):
-            carried = line.pop()  # take the character before along: no line starts with a comma
-            used -= text_width(carried)
-            flush()
-            line, used = [carried, token], text_width(carried) + width
-        elif width <= limit:
-            flush()
-            line, used = [token], width
-        else:
-            if line:
-                flush()
-            for char in token:  # a word longer than the column: broken where the line is full
-                step = _advance(char)
-                if line and used + step > limit:
-                    flush()
-                line.append(char)
-                used += step
-    if line or not lines:
-        flush()
-    return lines
-
-
-def log_columns() -> int:
-    """Half-em columns across the log: the content box less the cell's padding, one spare."""
-    em_mm = LOG_FONT_PT * 25.4 / 72
-    return int((CONTENT_W - 2 * LOG_PADDING_MM) / (em_mm / 2)) - 1
-
-
-def column_widths(natural: list[int], flexible: dict, total: int, gap: int = 2) -> tuple[list[int], int]:
-    """(widths, gap) in half-em columns.
-
-    Fixed columns are as wide as their widest value. Flexible ones ({index: most columns, or None})
-    share the rest, the one needing least first, none taking more than it needs or its share; the
-    capped ones (a label and a source beside a message's text) get no more than 2/5 of it between them.
-    Spare room widens the gaps, to 5 at most.
-    """
-    widths = list(natural)
-    room = total - gap * (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i not in flexible)
-    capped = sorted((i for i, cap in flexible.items() if cap is not None), key=lambda i: min(natural[i], flexible[i]))
-    free = sorted((i for i, cap in flexible.items() if cap is None), key=lambda i: natural[i])
-    budget = room if not free else room * 2 // 5
-    for n, i in enumerate(capped):
-        widths[i] = max(4, min(natural[i], flexible[i], budget // (len(capped) - n)))
-        budget -= widths[i]
-        room -= widths[i]
-    for n, i in enumerate(free):
-        widths[i] = max(4, min(natural[i], room // (len(free) - n)))
-        room -= widths[i]
-    spare = total - sum(widths) - gap * (len(widths) - 1)
-    if spare > 0 and len(widths) > 1:
-        gap = min(5, gap + spare // (len(widths) - 1))
-    return widths, gap
-
-
-def log_table(header: list[str], rows: list[tuple], flexible: dict) -> dict:
-    """{"header": line, "rows": [lines, ...]}: each row as text lines whose columns line up in MONO_FAMILY."""
-    if not rows:
-        return {"header": "", "rows": []}
-    rows = [tuple(CONTROL.sub(" ", str(value)) for value in row) for row in rows]
-    natural = [max(text_width(line) for value in column for line in value.split("\n"))
-               for column in zip(header, *rows, strict=True)]
-    widths, gap = column_widths([-(-w // HALF) for w in natural], flexible, log_columns())
-    starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
-
-    def lines(values: tuple) -> str:
-        """The row's text lines, as HTML."""
-        cells = [wrap(value, width) for value, width in zip(values, widths, strict=True)]
-        out = []
-        for k in range(max(map(len, cells))):
-            parts, at = [], 0
-            for i, column in enumerate(cells):
-                text, width = column[k] if k < len(column) else ("", 0)
-                if not text:
-                    continue
-                # Pad to the column's start; a character of odd width is made up for at the next column.
-                spaces = max(1, round((starts[i] * HALF - at) / HALF)) if parts else starts[i]
-                parts.append(" " * spaces + _markup(text))
-                at += spaces * HALF + width
-            out.append("".join(parts))
-        return mark_safe("\n".join(out))  # every value went through _markup
-
-    return {"header": lines(tuple(header)), "rows": [lines(row) for row in rows]}
-
-
-def _markup(text: str) -> str:
-    """`text` as HTML, each run of characters that MONO_FAMILY lacks in a <span>: Pango draws spaces
-    next to such a character in the other font, which would move the columns after them."""
-    if text.isascii() or mono_metrics() is None:
-        return escape(text)
-    foreign = [_font_advance(char) is None and not char.isspace() for char in text]
-    if not any(foreign):
-        return escape(text)
-    runs = itertools.groupby(zip(text, foreign, strict=True), key=lambda pair: pair[1])
-    return "".join(f"<span>{escape(run)}</span>" if other else escape(run)
-                   for other, run in ((other, "".join(char for char, _ in pairs)) for other, pairs in runs))
 
 
 def _custody(r: CustodyRow, labels: dict, clock: Clock) -> tuple:

@@ -3,18 +3,21 @@
 import hashlib
 import random
 import re
+import struct
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pikepdf
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from evidence.reports import charts
 from evidence.reports.content import CustodyRow, Exhibit, FindingRow, ReportContent, TimelineRow
-from evidence.reports.images import ORIENTATIONS, place, png_idat
+from evidence.reports.images import place
 from evidence.reports.labels import labels_for
-from evidence.reports.render import Clock, log_columns, log_table, render_report, text_width
+from evidence.reports.logtable import log_columns, log_table, text_width
+from evidence.reports.render import Clock, render_report
 
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SET_HASH = hashlib.sha256(b"evidence set").hexdigest()
@@ -127,6 +130,17 @@ def make_content(folder: Path, language: str = "zh-Hans", calls: int = 300, mess
         certification="本人 ________ 声明：以上证据均为本人手机中的原始记录。\n\n签名：________    日期：________",
         how_to_verify="1. 计算每个文件的 SHA-256。\n2. 与证据目录中的值核对。",
     )
+
+
+def png_idat(path: Path) -> bytes:
+    """A PNG's compressed image data: its IDAT chunks' contents, joined."""
+    data, pos, parts = path.read_bytes(), 8, []
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            parts.append(data[pos + 8:pos + 8 + length])
+        pos += 12 + length
+    return b"".join(parts)
 
 
 def pdftotext(pdf: Path, page: int | None = None) -> str:
@@ -302,8 +316,73 @@ def test_it_fits_pictures_in_the_page_and_turns_them_as_the_camera_says(tmp_path
     path = tmp_path / "p.jpg"
     Image.new("RGB", (4000, 3000)).save(path, "JPEG", exif=exif)
     spot = place(str(path), 182, 220)
-    assert spot.transform == ORIENTATIONS[6][0]
+    assert spot.orientation == 6
     assert spot.box_h == 220 and spot.box_w == pytest.approx(165, abs=0.01)  # shown upright: 3000 x 4000
-    assert (spot.img_w, spot.img_h) == (spot.box_h, spot.box_w)
     tiny = place(str(screenshot(tmp_path / "t.png", (50, 40), "PNG", "x")), 182, 220)
     assert tiny.box_w == pytest.approx(50 * 25.4 / 96 * 2, abs=0.01)  # enlarged twice at most
+
+
+def test_it_labels_each_exhibit_page_with_its_number_and_bookmarks_and_links_it(zh_report):
+    content, pdf_path = zh_report
+    pictures = [e for e in content.exhibits if e.image_path]
+    with pikepdf.open(pdf_path) as pdf:
+        labels = [page.label for page in pdf.pages]
+        assert labels[0] == "1" and labels[-1] == str(len(pdf.pages))  # the text pages count as their footers do
+        pages = {e.number: labels.index(e.number) for e in pictures}  # each picture's page is labelled with it
+        text = {n: re.sub(r"\s+", "", pdftotext(pdf_path, i + 1)) for n, i in pages.items()}
+        for e in pictures:
+            assert e.sha256 in text[e.number], e.number
+        with pdf.open_outline() as outline:
+            flat, stack = [], list(outline.root)
+            while stack:
+                item = stack.pop()
+                flat.append(item)
+                stack.extend(item.children)
+            for e in pictures:
+                mark = next(item for item in flat if item.title.startswith(e.number))
+                assert pdf.pages.index(pikepdf.Page(mark.destination[0])) == pages[e.number]
+        named = pikepdf.NameTree(pdf.Root.Names.Dests)
+        targets = set()
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if isinstance(dest, pikepdf.String) and str(dest) in named:
+                    targets.add(pdf.pages.index(pikepdf.Page(named[str(dest)][0])))
+        assert set(pages.values()) <= targets  # the exhibit list links to every exhibit page
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_it_draws_a_turned_or_mirrored_photo_upright(tmp_path, orientation):
+    """A photo with red, blue and green corners (top left, top right, bottom left) as the camera meant
+    it, stored turned or mirrored with the EXIF orientation that undoes it."""
+    upright = Image.new("RGB", (300, 200), (255, 255, 255))
+    upright.paste((255, 0, 0), (0, 0, 60, 60))
+    upright.paste((0, 0, 255), (240, 0, 300, 60))
+    upright.paste((0, 160, 0), (0, 140, 60, 200))
+    stored = upright.transpose({1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                                4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+                                6: Image.Transpose.ROTATE_90, 7: Image.Transpose.TRANSVERSE,
+                                8: Image.Transpose.ROTATE_270}[orientation]) if orientation > 1 else upright
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "photo.jpg"
+    stored.save(path, "JPEG", quality=95, exif=exif)
+    assert ImageOps.exif_transpose(Image.open(path)).size == (300, 200)  # Pillow agrees on the upright shape
+    content = make_content(tmp_path / "files", calls=0, messages=0)
+    content.exhibits = [exhibit("E-001", "photo", path, START, mime="image/jpeg")]
+    render_report(content, tmp_path / "report.pdf")
+    with pikepdf.open(tmp_path / "report.pdf") as pdf:
+        page = [p.label for p in pdf.pages].index("E-001") + 1
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True)
+    shot = Image.open(tmp_path / "page.png").convert("RGB")
+    def centre(match) -> tuple[float, float]:
+        found = [(x, y) for x in range(0, shot.width, 2) for y in range(0, shot.height, 2) if match(shot.getpixel((x, y)))]
+        assert found, orientation
+        return sum(x for x, _ in found) / len(found), sum(y for _, y in found) / len(found)
+
+    red_x, red_y = centre(lambda px: px[0] > 200 and px[1] < 80 and px[2] < 80)
+    blue_x, blue_y = centre(lambda px: px[2] > 200 and px[0] < 80 and px[1] < 80)
+    green_x, green_y = centre(lambda px: px[1] > 120 and px[0] < 80 and px[2] < 80)
+    assert red_x < blue_x and abs(red_y - blue_y) < 3  # red left of blue, on one line
+    assert red_y < green_y and abs(red_x - green_x) < 3  # and above green: upright, not mirrored

@@ -1,19 +1,19 @@
 """RFC 3161 timestamps: asking the TSA at settings.TSA_URL, and checking a reply offline.
 
-A reply (TimeStampResp, .tsr) verifies with
+The asking is pyHanko's own client (RequestsHTTPTimeStamper); what it leaves to its caller is
+checked here: the imprint, the certificate asked for, the token's signature and, when
+TSA_CA_PATH is set, that the TSA is one the operator trusts. A reply (TimeStampResp, .tsr) verifies with
 `openssl ts -verify -data FILE -in FILE.tsr -CAfile tsa-ca.pem -untrusted tsa.pem`.
 """
 
-import asyncio
 import hashlib
-import http.client
-import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from asn1crypto import cms, core, pem, tsp
 from django.conf import settings
-from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
@@ -22,7 +22,6 @@ from . import pki
 from .trust import CertSource, describe, read_certs, run, validation_context
 
 TIMEOUT = 15  # seconds; a TSA that slow is better reported than waited on by a request worker
-MAX_REPLY = 1 << 20  # a reply is a few KiB; refuse to buffer whatever a broken server streams
 GRANTED = ("granted", "granted_with_mods")
 # Imprints we accept: SHA-1 and MD5 are out, since a colliding pair would let one token "prove" two files.
 IMPRINT_HASHES = ("sha256", "sha384", "sha512")
@@ -48,33 +47,7 @@ def timestamp_reply(data: bytes) -> bytes | None:
     url = tsa_url()
     if not url:
         return None
-    digest = hashlib.sha256(data).digest()
-    nonce, request = TimeStamper().request_cms(digest, "sha256")  # certReq=true and a random nonce
-    reply = post_query(url, request.dump())
-    check_reply(reply, digest, "sha256", nonce)
-    return reply
-
-
-def post_query(url: str, query_der: bytes) -> bytes:
-    """POST a TimeStampReq and return the raw reply body; TimestampError on any transport problem."""
-    parts = urlsplit(url)
-    where = _redacted(url)
-    if parts.scheme not in ("http", "https"):
-        # urllib would also open file:// and ftp:// URLs: a TSA is HTTP(S) only (RFC 3161 §3.4).
-        raise TimestampError("TSA_URL must be an http:// or https:// URL")
-    headers = {"Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"}
-    request = urllib.request.Request(url, data=query_der, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            content_type = response.headers.get_content_type()
-            body = response.read(MAX_REPLY + 1)
-    except (OSError, http.client.HTTPException) as exc:  # refused, DNS, timeout, TLS, HTTP 4xx/5xx
-        raise TimestampError(f"TSA {where} unreachable: {exc}") from exc
-    if content_type != "application/timestamp-reply":
-        raise TimestampError(f"TSA {where} answered {content_type!r}, not a timestamp reply")
-    if len(body) > MAX_REPLY:
-        raise TimestampError(f"TSA {where} answered more than {MAX_REPLY} bytes")
-    return body
+    return run(SettingsTimeStamper(url).async_reply(hashlib.sha256(data).digest(), "sha256"))[0]
 
 
 def _redacted(url: str) -> str:
@@ -222,15 +195,25 @@ def _sid(signer_info: cms.SignerInfo) -> tuple[bytes, int] | None:
     return sid.chosen["issuer"].dump(), sid.chosen["serial_number"].native
 
 
-class SettingsTimeStamper(TimeStamper):
-    """pyhanko timestamper for PDF signatures that talks to the TSA like timestamp_reply does (stdlib HTTP, same checks)."""
+class SettingsTimeStamper(RequestsHTTPTimeStamper):
+    """pyHanko's HTTP timestamp client for settings.TSA_URL, every reply checked (check_reply) before
+    it is used: for the packet's SHA256SUMS.tsr and for the PDF signature's timestamp (PAdES B-T)."""
 
     def __init__(self, url: str):
-        super().__init__(include_nonce=True)
-        self.url = url
+        if urlsplit(url).scheme not in ("http", "https"):
+            # A TSA is HTTP(S) only (RFC 3161 §3.4); nothing else is ever opened.
+            raise TimestampError("TSA_URL must be an http:// or https:// URL")
+        super().__init__(url, timeout=TIMEOUT)
+
+    async def async_reply(self, message_digest: bytes, md_algorithm: str) -> tuple[bytes, cms.ContentInfo]:
+        """(the reply's DER as received, its checked token) for a request over message_digest."""
+        nonce, request = self.request_cms(message_digest, md_algorithm)  # certReq=true and a random nonce
+        try:
+            reply = (await self.async_request_tsa_response(request)).dump()
+        except (TimestampRequestError, OSError, ValueError) as exc:  # refused, DNS, timeout, TLS, not a reply
+            raise TimestampError(f"TSA {_redacted(self.url)} unreachable or gave no timestamp reply: {exc}") from exc
+        return reply, check_reply(reply, message_digest, md_algorithm, nonce)
 
     async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
-        """Ask the TSA for a token over message_digest and check it before pyhanko embeds it."""
-        nonce, request = self.request_cms(message_digest, md_algorithm)
-        reply = await asyncio.to_thread(post_query, self.url, request.dump())
-        return await asyncio.to_thread(check_reply, reply, message_digest, md_algorithm, nonce)
+        """The checked token pyHanko embeds in a PDF signature."""
+        return (await self.async_reply(message_digest, md_algorithm))[1]
