@@ -169,7 +169,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 660)
-IMPORT_SOFT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3600)  # a backup of hundreds of MB
+# One limit per kind of long job (evidence.common.jobs), in seconds: the task stops there (its soft
+# limit; the worker kills it a minute later) and a job stopped so says this number to the user.
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 3600)  # a backup of hundreds of MB
+BUNDLE_TIME_LIMIT = env_int("BUNDLE_TIME_LIMIT", 600)  # verify, render, sign and pack a case
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

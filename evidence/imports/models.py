@@ -5,26 +5,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.cases.models import Case
+from evidence.common.jobs import Job, job_statuses
 from evidence.intake.models import EvidenceItem
 
-
-class Status(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    NEEDS_MAPPING = "needs_mapping", _("Waiting for the columns to be mapped")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+# A job's statuses, and one of its own: a CSV whose columns we do not know waits for the borrower.
+Status = job_statuses("Status", __name__, NEEDS_MAPPING=("needs_mapping", _("Waiting for the columns to be mapped")))
 
 
 def empty_counts() -> dict:
     return {"calls": 0, "messages": 0, "attachments": 0, "duplicates": 0, "skipped": 0}
 
 
-class Import(models.Model):
-    """One phone export being read into a case's events.
+class Import(Job):
+    """One phone export being read into a case's events (a long job: evidence.common.jobs).
 
     The export's bytes are stored (content-addressed) on arrival. They become an evidence
     item, with every event pointing back to them, only if the whole import succeeds.
+    `errors` says why it failed, `warnings` what a finished one could not read.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -36,11 +33,7 @@ class Import(models.Model):
     size = models.BigIntegerField()
     received_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    progress = models.PositiveSmallIntegerField(default=0)
-    attempt = models.PositiveIntegerField(default=0, help_text="Each run claims the next; a stale run gives way.")
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Written every HEARTBEAT_INTERVAL seconds by the run at work.")
     counts = models.JSONField(default=empty_counts)
-    errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(
         default=dict, blank=True,
@@ -51,8 +44,6 @@ class Import(models.Model):
         help_text="For a CSV with unknown columns: the columns, a sample of rows and a suggested mapping.",
     )
     export_item = models.ForeignKey(EvidenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -2,10 +2,14 @@
 
 Parsers raise ImportFailed or call context.warn() with a code and parameters; the text is
 rendered in the reader's language when the import is shown, so the stored record stays
-language-neutral.
+language-neutral. The texts are the import kind's in the jobs' one message registry
+(evidence.common.jobs); the four codes the runner ends any job with are worded here for an import.
 """
 
 from django.utils.translation import gettext_lazy as _
+
+from evidence.common.jobs import JobFailed, messages_register
+from evidence.common.jobs import problem_text as job_problem_text
 
 MESSAGES = {
     # Errors: the import fails and nothing from it is kept.
@@ -26,6 +30,7 @@ MESSAGES = {
     "attachment_refused": _("The attachment in the message at %(position)s was refused: %(reason)s."),
     "attachment_corrupt": _("The picture in the message at %(position)s is damaged or incomplete."),
     "attachment_too_large": _("The picture in the message at %(position)s has more than %(limit)s million pixels (a decompression bomb?)."),
+    # The runner's own codes (evidence.common.jobs), worded for an import; the limit is IMPORT_TIME_LIMIT.
     "timed_out": _("The import took longer than %(limit)s seconds and was stopped. Split the export and try again."),
     "internal_error": _("The import failed because of a fault on the server; it has been logged. Try again later."),
     "storage_full": _("The server ran out of disk space during the import. Nothing was kept; send the export again "
@@ -45,15 +50,12 @@ MESSAGES = {
 }
 
 
+messages_register("import", MESSAGES)
+
+
 def problem_text(problem: dict) -> str:
     """The message for a stored {code, params} problem, in the active language."""
-    template = MESSAGES.get(problem.get("code"))
-    if template is None:
-        return problem.get("code", "")
-    try:
-        return str(template) % problem.get("params", {})
-    except (KeyError, TypeError, ValueError):
-        return str(template)
+    return job_problem_text("import", problem)
 
 
 class NeedsMapping(Exception):
@@ -64,13 +66,5 @@ class NeedsMapping(Exception):
         self.request = request
 
 
-class ImportFailed(Exception):
+class ImportFailed(JobFailed):
     """The export cannot be imported; nothing from it is kept."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code, params)
-        self.code = code
-        self.params = params
-
-    def as_problem(self) -> dict:
-        return {"code": self.code, "params": self.params}

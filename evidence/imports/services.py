@@ -8,7 +8,6 @@ and the pictures' items. A failure anywhere leaves no event, no item and no stra
 
 import logging
 import pickle
-import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,20 +17,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import magic
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Value
-from django.db.models.functions import Greatest
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence.cases.models import Case
 from evidence.cases.numbers import case_region, number_normalize
 from evidence.cases.services import case_revise
-from evidence.common.errors import EvidenceError, storage_full
-from evidence.common.heartbeat import heartbeat
-from evidence.common.jobs import job_send
+from evidence.common.errors import EvidenceError
+from evidence.common.jobs import JobKind, JobRun, job_run
 from evidence.custody.services import custody_record
 from evidence.events.models import Event
 from evidence.events.services import epoch_ms, events_insert, fingerprint_of, recordings_link
@@ -48,7 +43,6 @@ from evidence.storage.backends import get_storage, sha256_of_stream
 from evidence.storage.uploads import HashedUpload
 
 log = logging.getLogger(__name__)
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
 STAGING_BATCH = 5000
 
 
@@ -107,9 +101,8 @@ def import_receive(*, case: Case, upload: HashedUpload, created_by, request=None
 
 
 def _enqueue(import_id) -> None:
-    from evidence.imports.tasks import run_import
-
-    job_send(run_import, str(import_id))
+    """Queue the import's run (bench/ replaces this to run the job in its own process)."""
+    IMPORT_JOB.send(import_id)
 
 
 def _describe(head: bytes) -> str:
@@ -147,88 +140,32 @@ class _Attachment:
 
 
 def import_run(*, import_id: str, tries_left: int = 0) -> None:
-    """Run (or re-run) an import to the end: done with its counts, or failed with its errors.
+    """Run (or re-run) an import to the end: done with its counts, failed with its errors, or waiting for a mapping."""
+    job_run(IMPORT_JOB, import_id, tries_left=tries_left)
 
-    tries_left: how many more times the job will be retried after a transient error; at 0 such an
-    error fails the import, so it never stays `running` with nobody working on it.
-    """
-    attempt = _claim(import_id)
-    if attempt is None:
-        return
-    job = Import.objects.select_related("case").get(id=import_id)
-    storage = get_storage()
-    # Named after the import, and emptied first: a run killed mid-parse left its files here.
-    work_dir = storage.tmp / f"import-{job.id}"
-    shutil.rmtree(work_dir, ignore_errors=True)
-    work_dir.mkdir(parents=True)
-    context = ImportContext(
-        region=case_region(job.case), zone=ZoneInfo(job.case.timezone), temp_dir=work_dir,
-        on_progress=_progress_saver(job, attempt), max_attachment_bytes=settings.UPLOAD_MAX_BYTES,
-        mapping=job.mapping or None,
+
+def _parse(run: JobRun) -> None:
+    """Step 1, the bar's first 90 %: parse the export into staged rows on disk, or wait for a CSV's columns."""
+    job = run.job
+    run.state.context = ImportContext(
+        region=case_region(job.case), zone=ZoneInfo(job.case.timezone), temp_dir=run.work_dir,
+        on_progress=lambda bytes_read: run.progress(min(90, bytes_read * 90 // max(job.size, 1))),
+        max_attachment_bytes=settings.UPLOAD_MAX_BYTES, mapping=job.mapping or None,
     )
+    run.state.started = time.monotonic()
     try:
-        started = time.monotonic()
-        with heartbeat(Import, job.id, attempt):
-            staged = _stage(job, context, work_dir)
-            parsed = time.monotonic()
-            _commit(job, attempt, staged, context)
-        log.info("import %s: %d records parsed and staged in %.2f s, written in %.2f s", import_id,
-                 sum(staged.records.values()), parsed - started, time.monotonic() - parsed,
-                 extra={"parse_s": parsed - started, "write_s": time.monotonic() - parsed})
+        run.state.staged = _stage(job, run.state.context, run.work_dir)
     except NeedsMapping as waiting:
-        _wait_for_mapping(job, attempt, waiting.request)
-    except ImportFailed as failure:
-        _fail(job, attempt, failure.as_problem(), context)
-    except SoftTimeLimitExceeded:
-        _fail(job, attempt, {"code": "timed_out", "params": {"limit": settings.IMPORT_SOFT_TIME_LIMIT}}, context)
-    except TRANSIENT_ERRORS as error:
-        if storage_full(error):
-            log.error("import %s: storage full", import_id)
-            _fail(job, attempt, {"code": "storage_full", "params": {}}, context)
-        elif tries_left <= 0:
-            log.exception("import %s gave up", import_id)
-            _fail(job, attempt, {"code": "gave_up", "params": {"tries": attempt, "reason": type(error).__name__}},
-                  context)
-        else:
-            raise  # the job is retried and claims the import again
-    except Exception:
-        log.exception("import %s failed", import_id)
-        _fail(job, attempt, {"code": "internal_error", "params": {}}, context)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        _wait_for_mapping(run, waiting.request)
 
 
-def _claim(import_id: str) -> int | None:
-    """Take the import for this run; None if it is finished or gone.
-
-    A run that finds the import `running` takes it over: the earlier run's worker died (the
-    broker redelivered the job) and left nothing behind, because only the final transaction
-    writes events.
-    """
-    with transaction.atomic():
-        job = Import.objects.select_for_update().filter(id=import_id).first()
-        if job is None or job.status in (Status.DONE, Status.FAILED, Status.NEEDS_MAPPING):
-            return None
-        job.attempt += 1
-        # The bar keeps what an earlier run showed: a retried run moves it on only once it is past it.
-        job.status, job.started_at = Status.RUNNING, timezone.now()
-        job.heartbeat_at = job.started_at
-        job.save(update_fields=["attempt", "status", "started_at", "heartbeat_at"])
-        return job.attempt
-
-
-def _progress_saver(job: Import, attempt: int):
-    last = {"percent": -1, "at": 0.0}
-
-    def save(bytes_read: int) -> None:
-        # Parsing is 90% of the bar; the insert is the last 10%. Write at most twice a second.
-        percent = min(90, bytes_read * 90 // max(job.size, 1))
-        now = time.monotonic()
-        if percent > last["percent"] and now - last["at"] >= 0.5:
-            Import.objects.filter(id=job.id, attempt=attempt).update(progress=Greatest("progress", Value(percent)))
-            last.update(percent=percent, at=now)
-
-    return save
+def _write(run: JobRun) -> None:
+    """Step 2, the last 10 %: write everything in one transaction, and the import is done."""
+    staged, started, parsed = run.state.staged, run.state.started, time.monotonic()
+    _commit(run, staged, run.state.context)
+    log.info("import %s: %d records parsed and staged in %.2f s, written in %.2f s", run.job.id,
+             sum(staged.records.values()), parsed - started, time.monotonic() - parsed,
+             extra={"parse_s": parsed - started, "write_s": time.monotonic() - parsed})
 
 
 def _stage(job: Import, context: ImportContext, work_dir: Path) -> _Staged:
@@ -297,14 +234,14 @@ def _staged_rows(path: Path):
                 return
 
 
-def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) -> None:
+def _commit(run: JobRun, staged: _Staged, context: ImportContext) -> None:
     """Insert everything in one transaction, or nothing."""
-    Import.objects.filter(id=job.id, attempt=attempt).update(progress=90)
+    job = run.job
+    run.progress(90)
     promoted: list[str] = []
     try:
         with transaction.atomic():
-            current = Import.objects.select_for_update().get(id=job.id)
-            if current.attempt != attempt or current.status != Status.RUNNING:
+            if not run.holds(lock=True):
                 return  # a newer run took over
             case = Case.objects.select_for_update().get(id=job.case_id)
             export_item = _export_item(job, case)
@@ -315,10 +252,8 @@ def _commit(job: Import, attempt: int, staged: _Staged, context: ImportContext) 
                 "calls": added["call"], "messages": added["message"], "attachments": len(new_items),
                 "duplicates": sum(staged.records.values()) - sum(added.values()), "skipped": context.skipped,
             }
-            Import.objects.filter(id=job.id).update(
-                status=Status.DONE, progress=100, counts=counts, warnings=context.problems(),
-                export_item=export_item, finished_at=timezone.now(), mapping=context.applied_mapping or {},
-            )
+            run.finish(counts=counts, warnings=context.problems(), export_item=export_item,
+                       mapping=context.applied_mapping or {})
             case_revise(case_id=case.id)
             custody_record(
                 action="import.completed", actor=job.created_by, case_id=case.id, item_id=export_item.id,
@@ -383,12 +318,11 @@ def _link_attachments(case: Case, staged: _Staged, items: dict) -> None:
     Event.attachments.through.objects.bulk_create(links, ignore_conflicts=True)
 
 
-def _wait_for_mapping(job: Import, attempt: int, request: dict) -> None:
+def _wait_for_mapping(run: JobRun, request: dict) -> None:
     """Stop at needs_mapping: the export stays stored until the borrower maps its columns."""
-    updated = Import.objects.filter(id=job.id, attempt=attempt, status=Status.RUNNING).update(
-        status=Status.NEEDS_MAPPING, progress=0, mapping_request=request,
-    )
-    if updated:
+    job = run.job
+    # The bar starts again once the columns are mapped (import_map), so it shows none while waiting.
+    if run.pause(Status.NEEDS_MAPPING, progress=0, mapping_request=request):
         custody_record(action="import.needs_mapping", actor=job.created_by, case_id=job.case_id, sha256=job.sha256,
                        details={"import": str(job.id), "columns": len(request["columns"])})
 
@@ -438,13 +372,12 @@ def mapping_problem(job: Import, mapping: dict, values: dict, defaults: dict) ->
     return None
 
 
-def _fail(job: Import, attempt: int, problem: dict, context: ImportContext) -> None:
-    """Mark the import failed with what went wrong; its stored export goes if nothing needs it."""
-    updated = Import.objects.filter(id=job.id, attempt=attempt, status=Status.RUNNING).update(
-        status=Status.FAILED, errors=[problem], warnings=context.problems(), finished_at=timezone.now(),
-    )
-    if not updated:
-        return
+def _failed(run: JobRun, problem: dict) -> None:
+    """Once the run marked the import failed: say so, keep its warnings; the export goes if nothing needs it."""
+    job = run.job
+    context = getattr(run.state, "context", None)
+    if context is not None:
+        Import.objects.filter(id=job.id).update(warnings=context.problems())
     custody_record(action="import.failed", actor=job.created_by, case_id=job.case_id, sha256=job.sha256,
                    details={"import": str(job.id), "error": problem["code"]})
     _forget_export(job.sha256)
@@ -462,3 +395,10 @@ def _forget_attachments(sha256s: list[str]) -> None:
     for sha256 in sha256s:
         if not EvidenceItem.objects.filter(sha256=sha256).exists():
             get_storage().remove_unreferenced(sha256)
+
+
+IMPORT_JOB = JobKind(
+    name="import", model=Import, steps=[_parse, _write], task="evidence.imports.tasks.run_import",
+    time_limit="IMPORT_TIME_LIMIT", queued_since="received_at", on_failed=_failed, select_related=["case"],
+    description="Parse a stored phone export into the case's calls and messages.",
+)

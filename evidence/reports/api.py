@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 
 from evidence.cases.selectors import cases_visible_to, cases_writable_by, scoped_to_visible_cases
 from evidence.common.errors import EvidenceError
+from evidence.common.jobs import problem_text
 from evidence.common.limits import jobs_in_flight_check
 from evidence.custody.services import custody_record
 from evidence.intake.streaming import StreamingUploadMixin
 from evidence.reports.models import Authority, Bundle, BundleStatus, Purpose
-from evidence.reports.services import bundle_files, bundle_request, download_name, error_text
+from evidence.reports.services import bundle_files, bundle_request, download_name
 from evidence.reports.verify import verify_packet
 from evidence.storage.backends import get_storage
 
@@ -72,7 +73,7 @@ class BundleOutput(serializers.Serializer):
         return download_name(bundle, "packet.zip")
 
     def get_error(self, bundle) -> str | None:
-        return error_text(bundle.error) or None
+        return problem_text("bundle", bundle.error) or None
 
     def get_items(self, bundle) -> int:
         return len(bundle.items)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evidence.cases.models import Case
+from evidence.common.jobs import Job, JobStatus
 
 
 class Purpose(models.TextChoices):
@@ -24,15 +25,12 @@ class Authority(models.TextChoices):
     GENERIC = "generic", _("Any authority")
 
 
-class BundleStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+BundleStatus = JobStatus  # a bundle has no state of its own beyond a job's
 
 
-class Bundle(models.Model):
-    """A case's evidence, frozen at one moment, made into a signed report and packet."""
+class Bundle(Job):
+    """A case's evidence, frozen at one moment, made into a signed report and packet (a long job:
+    evidence.common.jobs; `error`, the first of `errors`, says why one failed)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="bundles")
@@ -43,17 +41,10 @@ class Bundle(models.Model):
     items = models.JSONField(default=list, help_text="The frozen evidence set: [{id, sha256}].")
     evidence_set_sha256 = models.CharField(max_length=64)
     findings = models.JSONField(default=list, blank=True, help_text="The findings the report printed, as built.")
-    status = models.CharField(max_length=8, choices=BundleStatus.choices, default=BundleStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.JSONField(null=True, blank=True, help_text="{code, params} when failed.")
-    attempt = models.PositiveIntegerField(default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Written every HEARTBEAT_INTERVAL seconds by the run at work.")
     report_sha256 = models.CharField(max_length=64, blank=True)
     packet_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

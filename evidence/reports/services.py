@@ -1,35 +1,32 @@
-"""Bundles: freeze a case's evidence, then build the signed report and packet in a job."""
+"""Bundles: freeze a case's evidence, then build the signed report and packet in a job.
+
+The build is a long job (evidence.common.jobs): BUNDLE_JOB's steps verify, render, sign, pack
+and store, and the runner claims the bundle, keeps its bar and ends it failed when a step cannot go on.
+"""
 
 import hashlib
-import logging
 import re
-import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Value
-from django.db.models.functions import Greatest
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence.analysis.services import analysis_current
 from evidence.cases.models import Case, Jurisdiction
-from evidence.common.errors import EvidenceError, storage_full
-from evidence.common.heartbeat import heartbeat
-from evidence.common.jobs import job_send
+from evidence.common.errors import EvidenceError
+from evidence.common.jobs import JobFailed, JobKind, JobRun, job_progress, job_run, messages_register
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem
-from evidence.reports import assemble, authorities, records, texts
-from evidence.reports.models import Authority, Bundle, BundleStatus
+from evidence.reports import assemble, authorities, records, render, signing, texts
+from evidence.reports.models import Authority, Bundle
 from evidence.reports.packet import OriginalChanged, Signatures, write_packet
 from evidence.storage.backends import CHUNK, get_storage
 
-log = logging.getLogger(__name__)
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
-
-ERRORS = {
+# Why a bundle failed, in words (the jobs' one registry; the runner's own four codes worded for a
+# packet: timed_out's limit is BUNDLE_TIME_LIMIT).
+MESSAGES = {
     "original_changed": _("Exhibit %(exhibit)s (%(name)s) no longer matches the hash taken on arrival: "
                           "the stored file has changed. The packet was not made."),
     "original_missing": _("Exhibit %(exhibit)s (%(name)s) is missing from storage. The packet was not made."),
@@ -41,24 +38,12 @@ ERRORS = {
                       "again once the person who runs the server has freed space."),
     "gave_up": _("The packet could not be made after %(tries)s tries (%(reason)s). Ask for it again later."),
 }
+messages_register("bundle", MESSAGES)
 
 
 class AuthorityNotForJurisdiction(EvidenceError):
     code = "authority_not_for_jurisdiction"
     message = _("This authority does not handle cases in %(jurisdiction)s. Choose one of: %(choices)s.")
-
-
-class BundleFailed(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code, params)
-        self.code, self.params = code, params
-
-
-def error_text(error: dict | None) -> str:
-    if not error:
-        return ""
-    template = ERRORS.get(error.get("code"), "")
-    return str(template) % error.get("params", {}) if template else error.get("code", "")
 
 
 # --- requesting -----------------------------------------------------------------------
@@ -85,110 +70,81 @@ def bundle_request(*, case: Case, purpose: str, authority: str = "", language: s
 
 
 def _enqueue(bundle_id) -> None:
-    from evidence.reports.tasks import build_bundle
-
-    job_send(build_bundle, str(bundle_id))
+    """Queue the bundle's build (bench/ replaces this to time the build in its own process)."""
+    BUNDLE_JOB.send(bundle_id)
 
 
 # --- building -------------------------------------------------------------------------
 def bundle_build(*, bundle_id: str, tries_left: int = 0) -> None:
-    """Build (or rebuild after a crash) the report and packet; done only when both are stored.
-
-    tries_left: how many more times the job will be retried after a transient error; at 0, such
-    an error ends the bundle `failed`, so it never stays `running` with nobody working on it.
-    """
-    attempt = _claim(bundle_id)
-    if attempt is None:
-        return
-    bundle = Bundle.objects.select_related("case").get(id=bundle_id)
-    work = get_storage().tmp / f"bundle-{bundle.id}"
-    try:
-        with heartbeat(Bundle, bundle.id, attempt):
-            _build(bundle, attempt, _work_dir(work))
-    except BundleFailed as failure:
-        _fail(bundle, attempt, {"code": failure.code, "params": failure.params})
-    except SoftTimeLimitExceeded:
-        from django.conf import settings
-
-        _fail(bundle, attempt, {"code": "timed_out", "params": {"limit": settings.CELERY_TASK_SOFT_TIME_LIMIT}})
-    except TRANSIENT_ERRORS as error:
-        if storage_full(error):
-            log.error("bundle %s: storage full", bundle_id)
-            _fail(bundle, attempt, {"code": "storage_full", "params": {}})
-        elif tries_left <= 0:
-            log.exception("bundle %s gave up", bundle_id)
-            _fail(bundle, attempt, {"code": "gave_up", "params": {"tries": attempt, "reason": type(error).__name__}})
-        else:
-            raise  # retried; the next run claims the bundle again and starts over
-    except Exception:
-        log.exception("bundle %s failed", bundle_id)
-        _fail(bundle, attempt, {"code": "internal_error", "params": {}})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _work_dir(path: Path) -> Path:
-    """The bundle's scratch folder, emptied first: a run killed mid-build left its files here."""
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
-
-
-def _claim(bundle_id: str) -> int | None:
-    with transaction.atomic():
-        bundle = Bundle.objects.select_for_update().filter(id=bundle_id).first()
-        if bundle is None or bundle.status in (BundleStatus.DONE, BundleStatus.FAILED):
-            return None
-        bundle.attempt += 1
-        bundle.status, bundle.started_at = BundleStatus.RUNNING, timezone.now()
-        bundle.heartbeat_at = bundle.started_at
-        bundle.save(update_fields=["attempt", "status", "started_at", "heartbeat_at"])
-        return bundle.attempt
+    """Build (or rebuild after a crash) the report and packet; done only when both are stored."""
+    job_run(BUNDLE_JOB, bundle_id, tries_left=tries_left)
 
 
 def _progress(bundle: Bundle, attempt: int, percent: float) -> None:
-    """Move the bar forward only: a retried run never shows less than the last one did."""
-    Bundle.objects.filter(id=bundle.id, attempt=attempt).update(progress=Greatest("progress", Value(int(percent))))
+    """The bundle's bar, forward only (bench/bundle.py times the build's phases through this)."""
+    job_progress(Bundle, bundle.id, attempt, percent)
 
 
-def _build(bundle: Bundle, attempt: int, work: Path) -> None:
-    from evidence.reports import render, signing
+def _verify(run: JobRun) -> None:
+    """0–30 %: every frozen original still has the hash it arrived with."""
+    bundle, state = run.job, run.state
+    state.items = assemble.frozen_items(bundle)
+    if not state.items:
+        raise JobFailed("no_evidence")
+    state.numbers = assemble.exhibit_numbers(state.items)
+    _verify_originals(bundle, run.attempt, state.items, state.numbers)
 
-    items = assemble.frozen_items(bundle)
-    if not items:
-        raise BundleFailed("no_evidence")
-    numbers = assemble.exhibit_numbers(items)
-    _verify_originals(bundle, attempt, items, numbers)  # 0–30 %
+
+def _render(run: JobRun) -> None:
+    """30–60 %: the report, unsigned."""
+    bundle, state = run.job, run.state
     try:
-        tsa = signing.timestamp_authority(f"{bundle.id} {bundle.evidence_set_sha256}".encode())
+        state.tsa = signing.timestamp_authority(f"{bundle.id} {bundle.evidence_set_sha256}".encode())
     except signing.TimestampError as error:
-        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
+        raise JobFailed("signing_failed", reason=str(error)[:200]) from None
     # One read of the log: the report's custody pages and custody.jsonl show the same events.
-    custody = assemble.custody_events(bundle.case, bundle)
-    content = assemble.report_content(bundle, items, custody=custody, timestamp_authority=tsa)
+    state.custody = assemble.custody_events(bundle.case, bundle)
+    state.content = assemble.report_content(bundle, state.items, custody=state.custody, timestamp_authority=state.tsa)
     # What the report says is what a lawyer's read-only view shows, even after the case grows.
-    Bundle.objects.filter(id=bundle.id, attempt=attempt).update(findings=analysis_findings(bundle.case))
-    unsigned, report = work / "report.unsigned.pdf", work / "report.pdf"
-    render.render_report(content, unsigned)
-    _progress(bundle, attempt, 60)
+    Bundle.objects.filter(id=bundle.id, attempt=run.attempt).update(findings=analysis_findings(bundle.case))
+    state.unsigned = run.work_dir / "report.unsigned.pdf"
+    render.render_report(state.content, state.unsigned)
+    _progress(bundle, run.attempt, 60)
+
+
+def _sign(run: JobRun) -> None:
+    """60–70 %: the report's PAdES signature (and timestamp)."""
+    state = run.state
+    state.report = run.work_dir / "report.pdf"
     try:
-        signing.sign_pdf(unsigned, report)
+        signing.sign_pdf(state.unsigned, state.report)
     except signing.TimestampError as error:
-        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
-    _progress(bundle, attempt, 70)
-    packet = work / "packet.zip"
+        raise JobFailed("signing_failed", reason=str(error)[:200]) from None
+    _progress(run.job, run.attempt, 70)
+
+
+def _pack(run: JobRun) -> None:
+    """70–95 %: the packet, its checksums signed."""
+    bundle, state = run.job, run.state
+    state.packet = run.work_dir / "packet.zip"
     try:
-        report_sha256, packet_sha256 = write_packet(
-            bundle=bundle, items=items, report_path=report, readme=texts.packet_readme().encode("utf-8"),
-            records=records.records_files(bundle.case, numbers), custody=assemble.custody_jsonl(custody),
-            extra=authorities.complaint_files(bundle, content), signatures=_signatures(signing, tsa),
-            out_path=packet, on_progress=lambda fraction: _progress(bundle, attempt, 70 + 25 * fraction),
+        state.report_sha256, state.packet_sha256 = write_packet(
+            bundle=bundle, items=state.items, report_path=state.report, readme=texts.packet_readme().encode("utf-8"),
+            records=records.records_files(bundle.case, state.numbers), custody=assemble.custody_jsonl(state.custody),
+            extra=authorities.complaint_files(bundle, state.content), signatures=_signatures(state.tsa),
+            out_path=state.packet, on_progress=lambda fraction: _progress(bundle, run.attempt, 70 + 25 * fraction),
         )
     except OriginalChanged as changed:
-        raise BundleFailed("original_changed", exhibit=numbers[changed.item.id], name=changed.item.original_name) from None
+        raise JobFailed("original_changed", exhibit=state.numbers[changed.item.id],
+                        name=changed.item.original_name) from None
     except signing.TimestampError as error:
-        raise BundleFailed("signing_failed", reason=str(error)[:200]) from None
-    _store_and_finish(bundle, attempt, report, report_sha256, packet, packet_sha256)
+        raise JobFailed("signing_failed", reason=str(error)[:200]) from None
+
+
+def _store(run: JobRun) -> None:
+    """95–100 %: both files into derived storage, then — and only then — the bundle is done."""
+    state = run.state
+    _store_and_finish(run, state.report, state.report_sha256, state.packet, state.packet_sha256)
 
 
 def analysis_findings(case: Case) -> list:
@@ -196,7 +152,7 @@ def analysis_findings(case: Case) -> list:
     return analysis_current(case).findings
 
 
-def _signatures(signing, tsa: str = "") -> Signatures:
+def _signatures(tsa: str = "") -> Signatures:
     """The server's key signs SHA256SUMS; the TSA (when set) timestamps it; certs/ lets anyone check.
 
     tsa: the TSA subject the report names; a token from any other TSA would make the report wrong.
@@ -224,40 +180,34 @@ def _verify_originals(bundle: Bundle, attempt: int, items: list[EvidenceItem], n
     storage, total, done = get_storage(), sum(item.size for item in items) or 1, 0
     for item in items:
         if not storage.exists(item.sha256):
-            raise BundleFailed("original_missing", exhibit=numbers[item.id], name=item.original_name)
+            raise JobFailed("original_missing", exhibit=numbers[item.id], name=item.original_name)
         digest = hashlib.sha256()
         with storage.open(item.sha256) as original:
             while chunk := original.read(CHUNK):
                 digest.update(chunk)
         if digest.hexdigest() != item.sha256:
-            raise BundleFailed("original_changed", exhibit=numbers[item.id], name=item.original_name)
+            raise JobFailed("original_changed", exhibit=numbers[item.id], name=item.original_name)
         done += item.size
         _progress(bundle, attempt, 30 * done / total)
 
 
-def _store_and_finish(bundle: Bundle, attempt: int, report: Path, report_sha256: str, packet: Path,
-                      packet_sha256: str) -> None:
+def _store_and_finish(run: JobRun, report: Path, report_sha256: str, packet: Path, packet_sha256: str) -> None:
     """Move both files into derived storage, then — and only then — mark the bundle done."""
-    storage = get_storage()
+    bundle, storage = run.job, get_storage()
     storage.put_derived_file(f"reports/{report_sha256}.pdf", report)
     storage.put_derived_file(f"packets/{packet_sha256}.zip", packet)
     with transaction.atomic():
-        updated = Bundle.objects.filter(id=bundle.id, attempt=attempt, status=BundleStatus.RUNNING).update(
-            status=BundleStatus.DONE, progress=100, report_sha256=report_sha256, packet_sha256=packet_sha256,
-            finished_at=timezone.now(), error=None,
-        )
-        if updated:
+        if run.finish(report_sha256=report_sha256, packet_sha256=packet_sha256):
             custody_record(action="bundle.built", actor=bundle.created_by, case_id=bundle.case_id,
                            sha256=packet_sha256, details={"bundle": str(bundle.id), "report_sha256": report_sha256,
                                                           "evidence_set_sha256": bundle.evidence_set_sha256})
 
 
-def _fail(bundle: Bundle, attempt: int, error: dict) -> None:
-    updated = Bundle.objects.filter(id=bundle.id, attempt=attempt, status=BundleStatus.RUNNING).update(
-        status=BundleStatus.FAILED, error=error, finished_at=timezone.now())
-    if updated:
-        custody_record(action="bundle.failed", actor=bundle.created_by, case_id=bundle.case_id,
-                       details={"bundle": str(bundle.id), "error": error["code"]})
+def _failed(run: JobRun, problem: dict) -> None:
+    """Once the run marked the bundle failed: the custody log says so."""
+    bundle = run.job
+    custody_record(action="bundle.failed", actor=bundle.created_by, case_id=bundle.case_id,
+                   details={"bundle": str(bundle.id), "error": problem["code"]})
 
 
 def bundle_files(bundle: Bundle) -> dict:
@@ -279,3 +229,10 @@ def download_name(bundle: Bundle, file: str) -> str:
     day = bundle.created_at.astimezone(ZoneInfo(bundle.case.timezone)).date().isoformat()
     stem, _dot, extension = file.rpartition(".")
     return f"{words.get(file, stem)}-{title}-{str(bundle.id)[:8]}-{day}.{extension}"
+
+
+BUNDLE_JOB = JobKind(
+    name="bundle", model=Bundle, steps=[_verify, _render, _sign, _pack, _store], task="evidence.reports.tasks.build_bundle",
+    time_limit="BUNDLE_TIME_LIMIT", queued_since="created_at", on_failed=_failed, select_related=["case"],
+    description="Verify the originals, render and sign the report, write and sign the packet.",
+)

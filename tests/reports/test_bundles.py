@@ -13,6 +13,7 @@ from django.test import TestCase
 
 from evidence.reports.models import Bundle
 from evidence.reports.records import spreadsheet_cell
+from evidence.reports.tasks import build_bundle
 from evidence.storage.backends import get_storage
 from tests import samples
 from tests.conftest import client_for, import_export, run_command, upload
@@ -150,8 +151,6 @@ def test_the_same_evidence_gives_the_same_evidence_set_hash_and_manifest(api, ca
     manifest_of = lambda: zipfile.ZipFile(_download(api, first["packet_url"], tmp_path / "x.zip")).read("manifest.json")  # noqa: E731
     before = manifest_of()
     Bundle.objects.filter(id=first["id"]).update(status="running")
-    from evidence.reports.tasks import build_bundle
-
     build_bundle(first["id"])
     assert manifest_of() == before
 

@@ -1,20 +1,32 @@
-"""A bundle through real workers: one is killed mid-build, the next one finishes it."""
+"""A long job through real workers: one is killed mid-job, the sweeper sends it again, the next finishes it.
 
+The bundle is the job here: twelve large screenshots keep a real worker busy for seconds, long
+enough to kill it while it renders. The solo pool does not enforce time limits; those are
+tested in test_runner, by a step that hits its limit.
+"""
+
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from evidence.common.tasks import sweep_jobs
 from evidence.reports.models import Bundle
+from evidence.reports.services import bundle_build
 from evidence.reports.verify import verify_packet
 from evidence.storage.backends import get_storage
 from tests import samples
 from tests.conftest import upload, wait_for
 
 
+def _manifest(bundle: Bundle) -> bytes:
+    with zipfile.ZipFile(get_storage().derived / f"packets/{bundle.packet_sha256}.zip") as packet:
+        return packet.read("manifest.json")
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_bundle_leaves_it_unfinished_and_the_next_finishes_it_within_seconds(
+def test_a_worker_killed_mid_job_leaves_it_unfinished_and_the_next_finishes_it_within_seconds(
         api, case, start_worker, settings):
     for n in range(12):  # large, incompressible screenshots: rendering takes a few seconds
         upload(api, case, samples.png(1080, 2400, noise=True), name=f"Screenshot_{n:02d}.png")
@@ -35,7 +47,7 @@ def test_a_worker_killed_mid_bundle_leaves_it_unfinished_and_the_next_finishes_i
     first.kill()
     first.wait()
     killed = Bundle.objects.get(id=bundle_id)
-    assert killed.status == "running" and not killed.packet_sha256
+    assert killed.status == "running" and not killed.packet_sha256 and not killed.finished_at  # never marked done
     progress_when_killed = killed.progress
 
     second = start_worker(HEARTBEAT_INTERVAL="1", OCR_ENGINE="none")
@@ -43,9 +55,16 @@ def test_a_worker_killed_mid_bundle_leaves_it_unfinished_and_the_next_finishes_i
     assert wait_for(lambda: Bundle.objects.get(id=bundle_id).status == "done", timeout=120), \
         Bundle.objects.get(id=bundle_id).error
     done = Bundle.objects.get(id=bundle_id)
-    assert (done.attempt, done.progress) == (2, 100)
+    assert (done.attempt, done.progress, done.errors) == (2, 100, [])
     assert done.progress >= progress_when_killed
     packet = get_storage().derived / f"packets/{done.packet_sha256}.zip"
     assert all(check.ok is not False for check in verify_packet(Path(packet)))
     assert not list(get_storage().tmp.glob("bundle-*")), "the killed run's scratch files were left behind"
     assert second.poll() is None, "the second worker died"
+
+    # The rerun's packet is the one a run that was never interrupted makes: the same manifest.
+    Bundle.objects.filter(id=bundle_id).update(status="queued")
+    bundle_build(bundle_id=bundle_id)
+    again = Bundle.objects.get(id=bundle_id)
+    assert (again.status, again.attempt) == ("done", 3)
+    assert _manifest(again) == _manifest(done)
