@@ -5,6 +5,7 @@ report's language), so the template only places text; numbers never pass through
 localisation, which would need settings and could change with the site's locale.
 """
 
+import logging
 import re
 import tempfile
 from datetime import datetime
@@ -17,13 +18,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import charts, wording
+from . import charts, exhibit_pages, wording
 from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionRow, TimelineRow
-from .images import draw_pictures, place, slot_of, title_lines
 from .labels import LABELS, labels_for, normalise
 from .logtable import log_table
 from .method import method_paragraphs
-from .page import CONTENT_H, CONTENT_W
 from .wording import call_length, duration
 
 # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a
@@ -35,37 +34,39 @@ HERE = Path(__file__).resolve().parent
 ENGINE = Engine(dirs=[str(HERE / "templates")], autoescape=True)
 STYLESHEET = HERE / "static_report" / "report.css"
 HEX64 = re.compile(r"[0-9a-f]{64}")
-EXHIBIT_HEADER_MM = 34.0  # number, times, source and SHA-256 lines above a picture
-TITLE_PT = 14.0
 
 
 def render_report(content: ReportContent, out_path: str | Path) -> None:
     """Write the report for `content` as a PDF file at `out_path`.
 
-    WeasyPrint lays out the text and each exhibit page's caption around an empty slot; the
-    pictures are then drawn in their slots from the original files (images.draw_pictures).
+    WeasyPrint lays out the text pages; the pictures' pages are then added after them, each
+    picture drawn from its original file with its caption as a text layer (exhibit_pages.py).
     """
     out_path = Path(out_path)
     values = context(content)
     html = ENGINE.get_template("reports/report.html").render(Context(values, autoescape=True))
-    document = HTML(string=html, base_url=str(HERE), url_fetcher=URLFetcher(allowed_protocols={"file"})).render(
-        font_config=FontConfiguration(), stylesheets=[CSS(filename=str(STYLESHEET))]
-    )
-    pictures = {p["slot"]: p for p in values["pictures"]}
-    slots, labels = [], {}
-    for index, page in enumerate(document.pages):
-        for name, anchor in page.anchors.items():
-            if name in pictures:
-                picture = pictures.pop(name)
-                slots.append(slot_of(picture["path"], picture["orientation"], index, anchor, page.height))
-                labels.setdefault(index, picture["number"])
-    if pictures:
-        raise RuntimeError(f"no slot was laid out for exhibit(s) {sorted(p['number'] for p in pictures.values())}")
-    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".report-") as scratch:
-        text = Path(scratch) / "text.pdf"
-        document.write_pdf(text)
-        del document
-        draw_pictures(text, out_path, slots, Path(scratch), labels)
+    anchors = {p.anchor for p in values["pictures"]}
+    quiet = exhibit_pages.MissingAnchors(anchors)
+    logging.getLogger("weasyprint").addFilter(quiet)
+    try:
+        document = HTML(string=html, base_url=str(HERE), url_fetcher=URLFetcher(allowed_protocols={"file"})).render(
+            font_config=FontConfiguration(), stylesheets=[CSS(filename=str(STYLESHEET))]
+        )
+        links, pagerefs = [], {}
+        for index, page in enumerate(document.pages):
+            links += [(index, target, rect) for kind, target, rect, _ in page.links
+                      if kind == "internal" and target in anchors]
+            pagerefs |= {name.removeprefix("pageref-"): (index, rect) for name, rect in page.anchors.items()
+                         if name.startswith("pageref-")}
+        text = exhibit_pages.TextPages(count=len(document.pages), height_px=document.pages[0].height,
+                                       links=tuple(links), pagerefs=pagerefs)
+        with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".report-") as scratch:
+            text_pdf = Path(scratch) / "text.pdf"
+            document.write_pdf(text_pdf)
+            del document
+            exhibit_pages.append(text_pdf, out_path, values["pictures"], text, values["words"], Path(scratch))
+    finally:
+        logging.getLogger("weasyprint").removeFilter(quiet)
 
 
 def context(content: ReportContent) -> dict:
@@ -80,7 +81,6 @@ def context(content: ReportContent) -> dict:
     return {
         "lang": language,
         "L": labels,
-        "footer_page": _css_page_counter(labels),
         "footer_hash": f"SHA-256 {content.evidence_set_sha256[:16]}…",
         "c": content,
         "cover": _cover(content, labels, clock),
@@ -97,7 +97,11 @@ def context(content: ReportContent) -> dict:
             [labels[k] for k in ("time", "direction", "number", "label", "source", "body")],
             [_message(r, labels, clock) for r in content.messages], flexible={3: 16, 4: 16, 5: None})),
         "others": [_exhibit(e, labels, clock) for e in others],
-        "pictures": [_picture(e, labels, clock, first=(i == 0 and not others)) for i, e in enumerate(images)],
+        "pictures": [_picture(e, labels, clock) for e in images],
+        "words": exhibit_pages.Words(
+            running_title=content.title, footer_hash=f"SHA-256 {content.evidence_set_sha256[:16]}…",
+            page=labels["page_before"] + "{n}" + labels["page_between"] + "{total}" + labels["page_after"],
+            original=labels["picture_original"], bookmark=labels["pictures"]),
         "submissions": [_submission(r, labels, clock) for r in content.submissions],
         "method": method_paragraphs(content),
         "custody": log_table(
@@ -144,11 +148,6 @@ def offset(local: datetime) -> str:
     """'+08:00' from an aware datetime."""
     raw = local.strftime("%z")
     return f"{raw[:3]}:{raw[3:]}"
-
-
-def _css_page_counter(labels: dict) -> str:
-    """CSS `content` for 'page N / M' in the report's language (labels are ours: no quotes inside)."""
-    return f'"{labels["page_before"]}" counter(page) "{labels["page_between"]}" counter(pages) "{labels["page_after"]}"'
 
 
 def _cover(content: ReportContent, labels: dict, clock: Clock) -> list[tuple[str, str]]:
@@ -306,30 +305,24 @@ def _exhibit(e: Exhibit, labels: dict, clock: Clock) -> dict:
         "occurred": occurred,
         "received": clock.time(e.received_at),
         "verified": e.verified,
+        "picture": bool(e.image_path),
         "twins": labels["twin_of"].format(exhibits=labels["twin_sep"].join(e.twins)) if e.twins else "",
     }
 
 
-def _picture(e: Exhibit, labels: dict, clock: Clock, first: bool) -> dict:
-    """An exhibit page: the list entry plus the slot its picture is drawn in."""
+def _picture(e: Exhibit, labels: dict, clock: Clock) -> exhibit_pages.Picture:
+    """A picture's page: its number, title and the caption's lines."""
     path = Path(e.image_path)
     if not path.is_file():
         raise FileNotFoundError(f"exhibit {e.number}: picture {path} is missing")
-    header = EXHIBIT_HEADER_MM + 6.5 * (title_lines(f"{e.number} {e.title}", CONTENT_W, TITLE_PT) - 1)
-    if first:
-        header += 24.0  # the section heading and its introduction share the first picture's page
-    if not e.verified:
-        header += 7.0
-    spot = place(str(path), CONTENT_W, CONTENT_H - header)
     entry = _exhibit(e, labels, clock)
-    return {
-        **entry,
-        "slot": f"slot-{entry['anchor']}",
-        "path": str(path),
-        "orientation": spot.orientation,
-        # A string, not floats: numbers in a template would go through Django's localisation.
-        "box_style": f"width:{spot.box_w}mm;height:{spot.box_h}mm",
-    }
+    times = f'{labels["occurred"]}: {entry["occurred"]} · ' if entry["occurred"] else ""
+    return exhibit_pages.Picture(
+        number=e.number, anchor=entry["anchor"], title=e.title, path=str(path), sha256=e.sha256,
+        lines=(f'{times}{labels["received"]}: {entry["received"]}',
+               f'{labels["source"]}: {entry["source"]} · {entry["kind"]} · {entry["size"]}'),
+        warning="" if e.verified else labels["not_verified"],
+    )
 
 
 def _submission(r: SubmissionRow, labels: dict, clock: Clock) -> dict:
