@@ -132,8 +132,8 @@ def _caption_page(canvas: Canvas, images: "PictureImages", page: pikepdf.Page, p
     spot = place(p.path, CONTENT_W, min(room, CONTENT_H))
     w, h = spot.box_w * PT_PER_MM, spot.box_h * PT_PER_MM
     x = LEFT + (width - w) / 2
-    canvas.rect(x - 0.25, y - h - 0.25, w + 0.5, h + 0.5, stroke=RULE)
     canvas.ops.append(images.draw(page, p.path, spot.orientation, x, y - h, w, h))
+    canvas.rect(x - 0.25, y - h - 0.25, w + 0.5, h + 0.5, stroke=RULE)  # over the picture's edge: always seen
     canvas.text(LEFT, BOTTOM / 2 - HEAD_PT / 3, words.footer_hash, HEAD_PT, GREY)
     canvas.text(A4[0] - RIGHT, BOTTOM / 2 - FOOT_PT / 3, words.page.format(n=number, total=total), FOOT_PT,
                 "#2b333b", align="right")
