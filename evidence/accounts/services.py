@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evidence.accounts.models import ApiToken, Role, User
 from evidence.accounts.selectors import totp_device_for
+from evidence.accounts.tokens import tokens_end
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 
@@ -246,8 +247,6 @@ def totp_confirm(*, user: User, code: str, request=None) -> None:
         if not TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True):
             raise TotpNotStarted()
         # Tokens made before would go on working without a code: all end but the one turning it on.
-        from evidence.accounts.tokens import tokens_end
-
         current = getattr(request, "auth", None)
         tokens_end(user, keep=current if isinstance(current, ApiToken) else None)
         custody_record(action="account.totp_enabled", actor=user, request=request)

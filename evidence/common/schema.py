@@ -15,6 +15,8 @@ schema does not list for a path gets (with the same Error body), and the suite c
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from evidence.intake.streaming import StreamingMultiPartParser
+
 PAGE = OpenApiParameter(
     "page", {"type": "integer", "minimum": 1},
     description="Which page, from 1 (404 past the last one); `next` and `previous` link to the neighbours.",
@@ -123,8 +125,6 @@ def _views(generator) -> dict[tuple[str, str], type]:
 
 
 def _receives_files(view_class) -> bool:
-    from evidence.intake.streaming import StreamingMultiPartParser
-
     return any(issubclass(parser, StreamingMultiPartParser) for parser in getattr(view_class, "parser_classes", ()))
 
 

@@ -22,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 
+from evidence.reports import signing
 from evidence.reports.assemble import evidence_set_sha256
 from evidence.reports.packet import CUSTODY_NAME, MANIFEST_NAME, README_NAME, REPORT_NAME, SUMS_NAME
 from evidence.storage.backends import CHUNK
@@ -252,8 +253,6 @@ def fingerprint_sha256(pem: bytes) -> str:
 
 
 def _signature_check(archive, names, sums: bytes, ca_pem: bytes) -> Check:
-    from evidence.reports import signing
-
     name = f"{SUMS_NAME}.sig"
     if name not in names or not ca_pem:
         return Check("signature over SHA256SUMS", False, "missing", key="signature", subject=name)
@@ -262,8 +261,6 @@ def _signature_check(archive, names, sums: bytes, ca_pem: bytes) -> Check:
 
 
 def _timestamp_check(archive, names, sums: bytes) -> Check:
-    from evidence.reports import signing
-
     name = f"{SUMS_NAME}.tsr"
     if name not in names:
         return Check("timestamp over SHA256SUMS", None, "no timestamp authority was configured", key="timestamp")
@@ -273,8 +270,6 @@ def _timestamp_check(archive, names, sums: bytes) -> Check:
 
 
 def _pdf_check(archive, ca_pem: bytes, tsa_ca_pem: bytes | None, workdir: Path | None) -> Check:
-    from evidence.reports import signing
-
     with tempfile.TemporaryDirectory(prefix="verify-", dir=workdir) as folder:
         report = Path(folder) / "report.pdf"
         try:

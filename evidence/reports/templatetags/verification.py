@@ -3,12 +3,12 @@
 from django import template
 from django.urls import reverse
 
+from evidence.reports.public import published_ca
+
 register = template.Library()
 
 
 @register.simple_tag
 def signing_ca() -> dict:
-    from evidence.reports.public import published_ca
-
     pem, fingerprint = published_ca()
     return {"fingerprint": fingerprint, "url": reverse("ca-pem") if pem else "", "verify_url": reverse("verify-page")}
