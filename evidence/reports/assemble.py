@@ -2,11 +2,12 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -65,11 +66,11 @@ def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[C
         numbers = exhibit_numbers(items)
         recorded = recorded_calls(case, items)
         analysis = analysis_current(case)
-        calls, messages = timeline_rows(case, numbers)
-        times = period_times(calls + messages, items)
         limit = settings.REPORT_TABLE_ROWS
-        calls_note, messages_note = _table_note(len(calls), limit, "calls.csv"), _table_note(len(messages), limit,
-                                                                                             "messages.csv")
+        rows = timeline(case, numbers, limit)
+        times = period_times(rows.span, items)
+        calls_note = _table_note(rows.total_calls, limit, "calls.csv")
+        messages_note = _table_note(rows.total_messages, limit, "messages.csv")
         return ReportContent(
             language=bundle.language,
             timezone=case.timezone,
@@ -91,8 +92,8 @@ def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[C
             findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
             ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
             exhibits=_with_twins([_exhibit(item, numbers, recorded) for item in items], numbers),
-            calls=calls[:limit],
-            messages=messages[:limit],
+            calls=rows.calls,
+            messages=rows.messages,
             calls_note=calls_note,
             messages_note=messages_note,
             custody=custody_rows(custody_events(case, bundle) if custody is None else custody, items, numbers),
@@ -205,40 +206,64 @@ def _export_counts(item: EvidenceItem) -> dict:
     return {row["kind"]: row["n"] for row in rows}
 
 
-def period_times(rows: list[TimelineRow], items: list[EvidenceItem]) -> list[datetime]:
-    """When what the report shows happened: its calls and messages, and each file's own time (a
-    screenshot's, a recording's). An export's upload is not part of the harassment; receipt times
-    count only when nothing else dates the case."""
-    times = [row.at for row in rows] + [item.occurred_at for item in items
-                                        if item.occurred_at and item.kind != Kind.EXPORT]
+def period_times(span: tuple[datetime | None, datetime | None], items: list[EvidenceItem]) -> list[datetime]:
+    """When what the report shows happened: the first and last call or message (`span`), and each
+    file's own time (a screenshot's, a recording's). An export's upload is not part of the
+    harassment; receipt times count only when nothing else dates the case."""
+    times = [at for at in span if at] + [item.occurred_at for item in items
+                                         if item.occurred_at and item.kind != Kind.EXPORT]
     return times or [item.received_at for item in items]
 
 
-def timeline_rows(case: Case, numbers: dict) -> tuple[list[TimelineRow], list[TimelineRow]]:
-    """Every call and message of the case, with the borrower's labels, in time order."""
+@dataclass(frozen=True)
+class Timeline:
+    """The first `limit` calls and messages as the report prints them, how many there are in all,
+    and when the first and last of them happened (the packet's CSVs carry every row)."""
+
+    calls: list[TimelineRow]
+    messages: list[TimelineRow]
+    total_calls: int
+    total_messages: int
+    span: tuple[datetime | None, datetime | None]
+
+
+def timeline(case: Case, numbers: dict, limit: int) -> Timeline:
+    """The case's calls and messages for the report, with the borrower's labels, in time order:
+    only the rows it prints are read (a case may hold a phone's 100,000 messages)."""
     labels = {label.number: label for label in case.number_labels.all()}
     words = labels_for(translation.get_language() or "en")
-    calls, messages = [], []
-    events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(
-        "occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
-        "source_item_id", "source_position", "recording_id", "id",
+    events = Event.objects.filter(case=case)
+    totals = events.aggregate(calls=Count("id", filter=Q(kind=EventKind.CALL)),
+                              messages=Count("id", filter=~Q(kind=EventKind.CALL)),
+                              first=Min("occurred_at"), last=Max("occurred_at"))
+
+    def rows(selected) -> list[TimelineRow]:
+        return [_timeline_row(values, labels, words, numbers) for values in selected.order_by("occurred_at", "id")
+                .values_list(*TIMELINE_FIELDS)[:limit]]
+
+    return Timeline(calls=rows(events.filter(kind=EventKind.CALL)), messages=rows(events.exclude(kind=EventKind.CALL)),
+                    total_calls=totals["calls"], total_messages=totals["messages"],
+                    span=(totals["first"], totals["last"]))
+
+
+TIMELINE_FIELDS = ("occurred_at", "kind", "channel", "direction", "number_normalized", "duration_s", "body", "note",
+                   "source_item_id", "source_position", "recording_id", "id")
+
+
+def _timeline_row(values: tuple, labels: dict, words: dict, numbers: dict) -> TimelineRow:
+    at, kind, channel, direction, number, duration, body, note, source_item, position, recording, event_id = values
+    label = labels.get(number)
+    return TimelineRow(
+        at=at, kind=kind, channel=channel, direction=direction, number=number,
+        label=(f"{words['roles'].get(label.role, label.role)} {label.name}".strip() if label else ""),
+        detail=(call_length(direction, duration, words) if kind == EventKind.CALL else body)
+        + (f" ({note})" if note else ""),
+        source=(wording.source_words(numbers.get(source_item, ""), position, words) if source_item
+                else words["entered_by_hand"]),
+        # Only a recording this report holds: the mark must point at an exhibit in it.
+        recording=numbers.get(recording, "") if recording else "",
+        id=str(event_id),
     )
-    for (at, kind, channel, direction, number, duration, body, note, source_item, position, recording,
-         event_id) in events.iterator(5000):
-        label = labels.get(number)
-        row = TimelineRow(
-            at=at, kind=kind, channel=channel, direction=direction, number=number,
-            label=(f"{words['roles'].get(label.role, label.role)} {label.name}".strip() if label else ""),
-            detail=(call_length(direction, duration, words) if kind == EventKind.CALL else body)
-            + (f" ({note})" if note else ""),
-            source=(wording.source_words(numbers.get(source_item, ""), position, words) if source_item
-                    else words["entered_by_hand"]),
-            # Only a recording this report holds: the mark must point at an exhibit in it.
-            recording=numbers.get(recording, "") if recording else "",
-            id=str(event_id),
-        )
-        (calls if kind == EventKind.CALL else messages).append(row)
-    return calls, messages
 
 
 def custody_events(case: Case, bundle: Bundle | None = None) -> list[CustodyEvent]:

@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-from collections.abc import Iterable
 
 from evidence.cases.models import Case
 from evidence.events.models import Event, EventKind
@@ -22,26 +21,45 @@ MESSAGE_HEADER = ["time_local", "time_utc", "direction", "status", "channel", "n
                   "name", "contact_name", "body", "note", "source_exhibit", "source_position", "event_id"]
 
 
+EVENT_FIELDS = ("occurred_at", "kind", "direction", "status", "channel", "number_normalized", "number", "contact_name",
+                "duration_s", "body", "note", "source_item_id", "source_position", "id", "recording_id")
+
+
 def records_files(case: Case, numbers: dict) -> dict[str, bytes]:
-    """Every call and message of the case, in time order, with the borrower's labels."""
+    """Every call and message of the case, in time order, with the borrower's labels (read as plain
+    values and written as they come: a phone's 100,000 messages are never all held as rows)."""
     labels = {label.number: label for label in case.number_labels.all()}
-    calls, messages = [], []
-    for event in Event.objects.filter(case=case).order_by("occurred_at", "id").iterator(5000):
-        label = labels.get(event.number_normalized)
-        common = [local(event.occurred_at, case.timezone), event.occurred_at.isoformat()]
-        who = [event.number_normalized, event.number, label.role if label else "", label.name if label else "",
-               event.contact_name]
-        source = [numbers.get(event.source_item_id, "") if event.source_item_id else "manual", event.source_position,
-                  str(event.id)]
-        if event.kind == EventKind.CALL:
+    calls, messages = CsvFile(CALL_HEADER), CsvFile(MESSAGE_HEADER)
+    events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(*EVENT_FIELDS)
+    for (at, kind, direction, status, channel, normalized, written, contact, duration, body, note, source_item,
+         position, event_id, recording) in events.iterator(5000):
+        label = labels.get(normalized)
+        common = [local(at, case.timezone), at.isoformat()]
+        who = [normalized, written, label.role if label else "", label.name if label else "", contact]
+        source = [numbers.get(source_item, "") if source_item else "manual", position, str(event_id)]
+        if kind == EventKind.CALL:
             # The recording's exhibit only if this packet holds it; else empty, like the report.
-            recording = numbers.get(event.recording_id, "") if event.recording_id else ""
-            calls.append([*common, event.direction, event.channel, *who, event.duration_s, event.note, *source,
-                          recording])
+            calls.row([*common, direction, channel, *who, duration, note, *source,
+                       numbers.get(recording, "") if recording else ""])
         else:
-            messages.append([*common, event.direction, event.status, event.channel, *who, event.body, event.note,
-                             *source])
-    return {"calls.csv": records_csv(CALL_HEADER, calls), "messages.csv": records_csv(MESSAGE_HEADER, messages)}
+            messages.row([*common, direction, status, channel, *who, body, note, *source])
+    return {"calls.csv": calls.data(), "messages.csv": messages.data()}
+
+
+class CsvFile:
+    """A records CSV being written: UTF-8 with a BOM (so spreadsheet programs read Chinese
+    correctly), CRLF line ends, formulas defused."""
+
+    def __init__(self, header: list[str]):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer.writerow(header)
+
+    def row(self, cells: list) -> None:
+        self.writer.writerow([spreadsheet_cell(cell) for cell in cells])
+
+    def data(self) -> bytes:
+        return b"\xef\xbb\xbf" + self.buffer.getvalue().encode("utf-8")
 
 
 def spreadsheet_cell(value) -> str:
@@ -50,13 +68,3 @@ def spreadsheet_cell(value) -> str:
     if PHONE_NUMBER.fullmatch(text) and any(c.isdigit() for c in text):
         return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def records_csv(header: list[str], rows: Iterable[list]) -> bytes:
-    """UTF-8 with a BOM (so spreadsheet programs read Chinese correctly), formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_cell(cell) for cell in row])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")

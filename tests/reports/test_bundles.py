@@ -196,3 +196,17 @@ def test_the_report_period_runs_over_what_happened_not_the_upload(api, case, evi
     cover = text[:text.index("\f")]
     # The calls, messages and the photo are of 2026-05-01…03; the exports were uploaded today.
     assert re.search(r"期间\s+2026-05-01 — 2026-05-03", cover), cover
+
+
+def test_a_long_log_prints_its_first_rows_and_the_packet_keeps_them_all(api, case, evidence, settings, tmp_path):
+    settings.REPORT_TABLE_ROWS = 5
+    bundle = _bundle(api, case, language="en")
+    text = _run("pdftotext", "-layout", str(_download(api, bundle["report_url"], tmp_path / "r.pdf")), "-").stdout
+    folder = _unpack(_download(api, bundle["packet_url"], tmp_path / "p.zip"), tmp_path / "u")
+    calls = (folder / "records" / "calls.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(calls) == 1 + 8  # every call in the CSV
+    note = re.search(r"first\s+5\s+of\s+8\s+rows", text)
+    assert note, text
+    log = text[note.end():text.index("\f", note.end())]  # the call log's page, after its note
+    assert "22:04:00" in log and "22:05:00" not in log  # the first five in time order (22:00 to 22:04), no more
+    assert re.search(r"Period\s+2026-05-01 — 2026-05-03", text)  # the period still counts every row
