@@ -23,13 +23,15 @@ test: install-test
 	@scripts/services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 ## make bench: upload (its own server), import of a 100k-message sms.xml, rules over 100k events,
-## text recognition of 50 chat screenshots, search over 100k events and 500 screenshots
+## text recognition of 50 chat screenshots, search over 100k events and 500 screenshots, the report
+## and packet of 200 phone pictures with 100k messages against img2pdf + zip
 bench: install-test
 	@$(PY) bench/upload.py
 	@$(PY) bench/imports.py
 	@$(PY) bench/analysis.py
 	@$(PY) bench/ocr.py
 	@$(PY) bench/search.py
+	@$(PY) bench/bundle.py
 
 ## make messages: refresh and compile the zh-Hans translations
 messages: install
