@@ -18,13 +18,21 @@ EXCERPT_CHARS = 60
 _CHUNK = 900  # ids per query: SQLite's older builds allow 999 variables
 
 
-def finding_support(*, case: Case, finding: dict, limit: int = SHOWN, labels: dict | None = None) -> dict:
-    """{total, per_day: [{day, count}], events: [first `limit` events as dicts]} for one finding."""
+def finding_support(*, case: Case, finding: dict, limit: int = SHOWN, labels: dict | None = None,
+                    times: dict | None = None) -> dict:
+    """{total, per_day: [{day, count}], events: [first `limit` events as dicts]} for one finding.
+
+    times: {event id (str): when} of the whole case, when the caller read it once for many findings.
+    """
     ids = list(dict.fromkeys(finding.get("event_ids") or []))
     zone = ZoneInfo(case.timezone)
     found = []  # (when, id), for all of them
-    for start in range(0, len(ids), _CHUNK):
-        found += Event.objects.filter(case=case, id__in=ids[start:start + _CHUNK]).values_list("occurred_at", "id")
+    if times is not None:
+        found = [(times[event_id], event_id) for event_id in ids if event_id in times]
+    else:
+        for start in range(0, len(ids), _CHUNK):
+            found += ((at, str(event_id)) for at, event_id in Event.objects.filter(
+                case=case, id__in=ids[start:start + _CHUNK]).values_list("occurred_at", "id"))
     found.sort()
     per_day = Counter(moment.astimezone(zone).date().isoformat() for moment, _id in found)
     first = [event_id for _moment, event_id in found[:limit]]
@@ -80,5 +88,12 @@ def _excerpt(text: str) -> str:
 def findings_with_support(case: Case, findings: list[dict], limit: int = SHOWN) -> list[dict]:
     """The findings, each with its `support` (see finding_support)."""
     labels = {label.number: label for label in case.number_labels.all()}
-    return [{**finding, "support": finding_support(case=case, finding=finding, limit=limit, labels=labels)}
+    times = None
+    if sum(len(finding.get("event_ids") or []) for finding in findings) > _CHUNK:
+        # Findings over a phone's whole history name most of its events: read each event's time
+        # once, rather than in chunks of ids for every finding.
+        times = {str(event_id): at for at, event_id in
+                 Event.objects.filter(case=case).values_list("occurred_at", "id").iterator(5000)}
+    return [{**finding, "support": finding_support(case=case, finding=finding, limit=limit, labels=labels,
+                                                   times=times)}
             for finding in findings]

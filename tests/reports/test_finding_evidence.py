@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pikepdf
 from django.test import TestCase
 
+from evidence.analysis import support
+from evidence.analysis.services import case_analyse
 from tests.conftest import import_export
 from tests.exports import call, calls_xml
 
@@ -59,3 +61,15 @@ def test_the_findings_rows_link_to_the_log_rows_and_the_exhibit(api, case, tmp_p
     assert len(set(event_links)) >= 50  # every listed night call points at its row in the call log
     assert set(event_links) <= destinations  # and each target exists
     assert "exhibit-E-001" in targets and "exhibit-E-001" in destinations
+
+
+def test_the_support_read_once_for_all_findings_is_the_support_read_finding_by_finding(api, case, monkeypatch):
+    import_export(api, case, calls_xml(*(call(moment, 3, "17100001234", 0) for moment in NIGHTS)), name="calls.xml")
+    api.post(f"/api/cases/{case.id}/labels/", {"number": "17100001234", "role": "collector", "name": "王某"},
+             format="json")
+    findings = case_analyse(case_id=case.id).findings
+    assert findings
+    by_finding = [support.finding_support(case=case, finding=finding) for finding in findings]
+    monkeypatch.setattr(support, "_CHUNK", 10)  # 70 night calls are then "many": the case's times are read once
+    assert [f["support"] for f in support.findings_with_support(case, findings)] == by_finding
+    assert max(s["total"] for s in by_finding) == 70
