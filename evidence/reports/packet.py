@@ -170,7 +170,7 @@ class PacketWriter:
 
 
 def write_packet(
-    *, bundle: Bundle, items: list[EvidenceItem], report_path: Path, readme: bytes, records: dict[str, bytes],
+    *, bundle: Bundle, items: list[EvidenceItem], report_path: Path, readme: bytes, records: dict,
     extra: dict[str, bytes], signatures: Signatures, out_path: Path, custody: bytes | None = None,
     on_progress=lambda fraction: None,
 ) -> tuple[str, str]:
@@ -184,7 +184,7 @@ def write_packet(
         writer.add_bytes(README_NAME, readme)
         with open(report_path, "rb") as report:
             report_sha256 = writer.add_file(REPORT_NAME, report)
-        counts = {name: max(data.count(b"\r\n") - 1, 0) for name, data in records.items()}
+        counts = {name: file.rows for name, file in records.items()}
         custody_entry = None if custody is None else {
             "path": CUSTODY_NAME, "events": custody.count(b"\n"),
             "rule": "each line's hash is the sha256 of the line without its \"hash\" key, keys sorted, no spaces"}
@@ -200,8 +200,9 @@ def write_packet(
                     raise OriginalChanged(item, "") from None
             done += item.size
             on_progress(done / total)
-        for name, data in records.items():
-            writer.add_bytes(record_names[name], data)
+        for name, file in records.items():  # records.CsvFile: written to a file, streamed in
+            with open(file.path, "rb") as source:
+                writer.add_file(record_names[name], source, compress=True)
         if custody is not None:
             writer.add_bytes(CUSTODY_NAME, custody)
         for name, data in extra.items():

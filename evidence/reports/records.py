@@ -1,8 +1,8 @@
 """The call log and messages as CSV for the packet (records/calls.csv, records/messages.csv)."""
 
 import csv
-import io
 import re
+from pathlib import Path
 
 from evidence.cases.models import Case
 from evidence.events.models import Event, EventKind
@@ -25,11 +25,14 @@ EVENT_FIELDS = ("occurred_at", "kind", "direction", "status", "channel", "number
                 "duration_s", "body", "note", "source_item_id", "source_position", "id", "recording_id")
 
 
-def records_files(case: Case, numbers: dict) -> dict[str, bytes]:
-    """Every call and message of the case, in time order, with the borrower's labels (read as plain
-    values and written as they come: a phone's 100,000 messages are never all held as rows)."""
+def records_files(case: Case, numbers: dict, folder: Path) -> dict[str, "CsvFile"]:
+    """Every call and message of the case, in time order, with the borrower's labels, written into
+    `folder` as calls.csv and messages.csv: read as plain values and written as they come, so a
+    phone's 100,000 messages are never held in memory."""
     labels = {label.number: label for label in case.number_labels.all()}
-    calls, messages = CsvFile(CALL_HEADER), CsvFile(MESSAGE_HEADER)
+    files = {"calls.csv": CsvFile(folder / "calls.csv", CALL_HEADER),
+             "messages.csv": CsvFile(folder / "messages.csv", MESSAGE_HEADER)}
+    calls, messages = files["calls.csv"], files["messages.csv"]
     events = Event.objects.filter(case=case).order_by("occurred_at", "id").values_list(*EVENT_FIELDS)
     for (at, kind, direction, status, channel, normalized, written, contact, duration, body, note, source_item,
          position, event_id, recording) in events.iterator(5000):
@@ -43,23 +46,27 @@ def records_files(case: Case, numbers: dict) -> dict[str, bytes]:
                        numbers.get(recording, "") if recording else ""])
         else:
             messages.row([*common, direction, status, channel, *who, body, note, *source])
-    return {"calls.csv": calls.data(), "messages.csv": messages.data()}
+    for file in files.values():
+        file.close()
+    return files
 
 
 class CsvFile:
-    """A records CSV being written: UTF-8 with a BOM (so spreadsheet programs read Chinese
-    correctly), CRLF line ends, formulas defused."""
+    """A records CSV written to a file: UTF-8 with a BOM (so spreadsheet programs read Chinese
+    correctly), CRLF line ends, formulas defused; `rows` counts the rows below the header."""
 
-    def __init__(self, header: list[str]):
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+    def __init__(self, path: Path, header: list[str]):
+        self.path, self.rows = path, 0
+        self.file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by close()
+        self.writer = csv.writer(self.file, lineterminator="\r\n")
         self.writer.writerow(header)
 
     def row(self, cells: list) -> None:
         self.writer.writerow([spreadsheet_cell(cell) for cell in cells])
+        self.rows += 1
 
-    def data(self) -> bytes:
-        return b"\xef\xbb\xbf" + self.buffer.getvalue().encode("utf-8")
+    def close(self) -> None:
+        self.file.close()
 
 
 def spreadsheet_cell(value) -> str:

@@ -130,7 +130,7 @@ def _pack(run: JobRun) -> None:
     try:
         state.report_sha256, state.packet_sha256 = write_packet(
             bundle=bundle, items=state.items, report_path=state.report, readme=texts.packet_readme().encode("utf-8"),
-            records=records.records_files(bundle.case, state.numbers), custody=assemble.custody_jsonl(state.custody),
+            records=records.records_files(bundle.case, state.numbers, run.work_dir), custody=assemble.custody_jsonl(state.custody),
             extra=authorities.complaint_files(bundle, state.content), signatures=_signatures(state.tsa),
             out_path=state.packet, on_progress=lambda fraction: _progress(bundle, run.attempt, 70 + 25 * fraction),
         )
