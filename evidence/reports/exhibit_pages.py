@@ -64,7 +64,7 @@ def append(source: Path, out_path: Path, pictures: list[Picture], text: TextPage
     """Write `source` (the text pages) to `out_path` with the picture pages after them and the joins."""
     total = text.count + len(pictures)
     first = text.count  # page index of the first picture
-    face = Face(_characters(pictures, text, words, total))
+    face = Face(_characters(pictures, words))
     with pikepdf.open(source) as pdf, PictureImages(pdf, scratch) as images:
         font = face.embed(pdf)
         for n, picture in enumerate(pictures):
@@ -96,7 +96,7 @@ def append(source: Path, out_path: Path, pictures: list[Picture], text: TextPage
         pdf.save(out_path)
 
 
-def _characters(pictures: list[Picture], text: TextPages, words: Words, total: int) -> str:
+def _characters(pictures: list[Picture], words: Words) -> str:
     """Every character the layer may draw, for the font's subset."""
     parts = [words.running_title, words.footer_hash, words.page, words.original, "0123456789"]
     for p in pictures:
