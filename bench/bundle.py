@@ -200,16 +200,14 @@ def _probe(watermark: Watermark, probes: dict, owner, name: str, label: str) -> 
 
 
 def _page_probe(pages: dict) -> None:
-    """Per page of the report, by kind: how many, the seconds WeasyPrint spent laying them out and
-    drawing them into the PDF.
+    """Per page of the report that WeasyPrint makes, by the section it belongs to (cover, summary,
+    findings, exhibit list, ...; the report's sections carry anchors "section-…" and each starts a
+    page): how many, the seconds WeasyPrint spent laying them out and drawing them into the PDF.
 
-    These are the pages WeasyPrint makes: an exhibit page holds a picture's slot (an anchor "slot-…",
-    while the report laid pictures out that way), a log page the rows of the calls' or messages'
-    table (five anchors "event-…" or more); every other page is a text page (cover, summary,
-    findings, exhibit list, custody). Picture pages made after layout (exhibit_pages.py) are timed
-    by the probe on exhibit_pages.append instead. Layout is timed per page (layout.page.remake_page,
-    again when WeasyPrint repaginates); what comes before the first page (styles, the box tree)
-    and after the last (margin boxes) is kept apart.
+    The logs' and the pictures' pages are drawn after layout (log_pages.py, exhibit_pages.py) and
+    timed by the probe on exhibit_pages.append instead. Layout is timed per page
+    (layout.page.remake_page, again when WeasyPrint repaginates); what comes before the first page
+    (styles, the box tree) and after the last (margin boxes) is kept apart.
     """
     try:
         from weasyprint import HTML
@@ -217,17 +215,15 @@ def _page_probe(pages: dict) -> None:
         from weasyprint.layout import page as paging
     except ImportError:
         return
-    from evidence.reports import render
-
-    events = render.event_anchor("x")[:-1] if hasattr(render, "event_anchor") else "event-"
     kinds: dict = {}
     render_, remake_, paint_ = HTML.render, paging.remake_page, Page.paint
+    section = ["text"]
 
     def kind_of(page) -> str:
-        names = list(getattr(page, "anchors", None) or ())
-        if any(name.startswith("slot-") for name in names):
-            return "exhibit"
-        return "log" if sum(name.startswith(events) for name in names) >= 5 else "text"
+        names = [name for name in (getattr(page, "anchors", None) or ()) if name.startswith("section-")]
+        if names:
+            section[0] = names[0].removeprefix("section-")
+        return section[0]
 
     def timed_render(self, *args, **kwargs):
         laid = {}  # page index -> seconds

@@ -11,6 +11,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -154,34 +155,59 @@ def column_widths(natural: list[int], flexible: dict, total: int, gap: int = 2) 
     return widths, gap
 
 
-def log_table(header: list[str], rows: list[tuple], flexible: dict) -> dict:
-    """{"header": line, "rows": [lines, ...]}: each row as text lines whose columns line up in MONO_FAMILY."""
+Segment = tuple[int, str]  # (half-em column where the text starts, text)
+Line = tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class LogLines:
+    """A log laid out in columns: its header's lines and each row's, as segments that start at a column."""
+
+    header: tuple[Line, ...]
+    rows: tuple[tuple[Line, ...], ...]
+
+
+def log_lines(header: list[str], rows: list[tuple], flexible: dict, columns: int | None = None) -> LogLines:
+    """The rows (and the header) wrapped inside their columns, `columns` half-em columns across
+    (the log's width, log_columns(), by default)."""
     if not rows:
-        return {"header": "", "rows": []}
+        return LogLines((), ())
     rows = [tuple(CONTROL.sub(" ", str(value)) for value in row) for row in rows]
     natural = [max(text_width(line) for value in column for line in value.split("\n"))
                for column in zip(header, *rows, strict=True)]
-    widths, gap = column_widths([-(-w // HALF) for w in natural], flexible, log_columns())
+    widths, gap = column_widths([-(-w // HALF) for w in natural], flexible, columns or log_columns())
     starts = [sum(widths[:i]) + gap * i for i in range(len(widths))]
 
-    def lines(values: tuple) -> str:
-        """The row's text lines, as HTML."""
+    def lines(values: tuple) -> tuple[Line, ...]:
         cells = [wrap(value, width) for value, width in zip(values, widths, strict=True)]
-        out = []
-        for k in range(max(map(len, cells))):
-            parts, at = [], 0
-            for i, column in enumerate(cells):
-                text, width = column[k] if k < len(column) else ("", 0)
-                if not text:
-                    continue
-                # Pad to the column's start; a character of odd width is made up for at the next column.
-                spaces = max(1, round((starts[i] * HALF - at) / HALF)) if parts else starts[i]
-                parts.append(" " * spaces + _markup(text))
-                at += spaces * HALF + width
-            out.append("".join(parts))
-        return mark_safe("\n".join(out))  # every value went through _markup
+        return tuple(tuple((starts[i], column[k][0]) for i, column in enumerate(cells)
+                           if k < len(column) and column[k][0])
+                     for k in range(max(map(len, cells))))
 
-    return {"header": lines(tuple(header)), "rows": [lines(row) for row in rows]}
+    return LogLines(lines(tuple(header)), tuple(lines(row) for row in rows))
+
+
+def log_table(header: list[str], rows: list[tuple], flexible: dict) -> dict:
+    """{"header": line, "rows": [lines, ...]}: each row as HTML text lines whose columns line up in
+    MONO_FAMILY, padded with spaces (for a table cell that WeasyPrint lays out)."""
+    laid = log_lines(header, rows, flexible)
+    if not laid.rows:
+        return {"header": "", "rows": []}
+    return {"header": _padded(laid.header), "rows": [_padded(row) for row in laid.rows]}
+
+
+def _padded(lines: tuple[Line, ...]) -> str:
+    """Segments as lines of HTML, each segment moved to its column with spaces; a character of odd
+    width is made up for at the next column."""
+    out = []
+    for line in lines:
+        parts, at = [], 0
+        for start, text in line:
+            spaces = max(1, round((start * HALF - at) / HALF)) if parts else start
+            parts.append(" " * spaces + _markup(text))
+            at += spaces * HALF + text_width(text)
+        out.append("".join(parts))
+    return mark_safe("\n".join(out))  # every value went through _markup
 
 
 def _markup(text: str) -> str:

@@ -2,17 +2,19 @@
 
 import csv
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from evidence.cases.models import Case
 from evidence.events.models import Event, EventKind
-from evidence.reports.assemble import local
 
 # A cell that is only a phone number (+8613800138000, 10690000, +1 (212) 555-0100) is data, not a
 # formula: it is written as it is, so every number in a column reads the same. Anything else that
 # starts with = + - @, a tab or a carriage return gets the leading apostrophe.
 PHONE_NUMBER = re.compile(r"\+?[0-9(][0-9 ()-]*")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset("".join(FORMULA_STARTS))
 
 CALL_HEADER = ["time_local", "time_utc", "direction", "channel", "number", "number_as_written", "label", "name",
                "contact_name", "duration_s", "note", "source_exhibit", "source_position", "event_id",
@@ -30,6 +32,7 @@ def records_files(case: Case, numbers: dict, folder: Path) -> dict[str, "CsvFile
     `folder` as calls.csv and messages.csv: read as plain values and written as they come, so a
     phone's 100,000 messages are never held in memory."""
     labels = {label.number: label for label in case.number_labels.all()}
+    zone = ZoneInfo(case.timezone)
     files = {"calls.csv": CsvFile(folder / "calls.csv", CALL_HEADER),
              "messages.csv": CsvFile(folder / "messages.csv", MESSAGE_HEADER)}
     calls, messages = files["calls.csv"], files["messages.csv"]
@@ -37,7 +40,7 @@ def records_files(case: Case, numbers: dict, folder: Path) -> dict[str, "CsvFile
     for (at, kind, direction, status, channel, normalized, written, contact, duration, body, note, source_item,
          position, event_id, recording) in events.iterator(5000):
         label = labels.get(normalized)
-        common = [local(at, case.timezone), at.isoformat()]
+        common = [local_time(at, zone), at.isoformat()]
         who = [normalized, written, label.role if label else "", label.name if label else "", contact]
         source = [numbers.get(source_item, "") if source_item else "manual", position, str(event_id)]
         if kind == EventKind.CALL:
@@ -69,9 +72,17 @@ class CsvFile:
         self.file.close()
 
 
+def local_time(at: datetime, zone: ZoneInfo) -> str:
+    """assemble.local for a row, without its lookups: 2026-05-01 23:10:05 +08:00."""
+    text = at.astimezone(zone).isoformat(" ", "seconds")
+    return f"{text[:19]} {text[19:]}"
+
+
 def spreadsheet_cell(value) -> str:
     """The cell as text a spreadsheet shows and never runs: phone numbers as they are, formulas defused."""
     text = "" if value is None else str(value)
+    if not text or text[0] not in FORMULA_FIRST:  # most cells: a time, a word, a message
+        return text
     if PHONE_NUMBER.fullmatch(text) and any(c.isdigit() for c in text):
         return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text

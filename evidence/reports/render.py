@@ -18,10 +18,10 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from . import charts, exhibit_pages, wording
+from . import charts, exhibit_pages, log_pages, wording
 from .content import CustodyRow, Exhibit, FindingRow, ReportContent, SubmissionRow, TimelineRow
 from .labels import LABELS, labels_for, normalise
-from .logtable import log_table
+from .logtable import log_lines, log_table
 from .method import method_paragraphs
 from .wording import call_length, duration
 
@@ -36,37 +36,56 @@ STYLESHEET = HERE / "static_report" / "report.css"
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
+DRAWN = ("calls", "messages", "custody")  # the logs, drawn as a text layer (log_pages.py)
+SECTIONS = ("cover", "summary", "findings", "exhibit-list", "calls", "messages", "others", "submissions",
+            "custody", "method", "certification")  # in the report's order; every other one laid out from report.html
+
+
 def render_report(content: ReportContent, out_path: str | Path) -> None:
     """Write the report for `content` as a PDF file at `out_path`.
 
-    WeasyPrint lays out the text pages; the pictures' pages are then added after them, each
-    picture drawn from its original file with its caption as a text layer (exhibit_pages.py).
+    WeasyPrint lays out the text pages; the logs' pages are drawn in their places among them, and
+    the pictures' pages after them, each picture drawn from its original file with its caption as
+    a text layer (log_pages.py, exhibit_pages.py).
     """
     out_path = Path(out_path)
     values = context(content)
     html = ENGINE.get_template("reports/report.html").render(Context(values, autoescape=True))
     anchors = {p.anchor for p in values["pictures"]}
+    anchors |= {anchor for section in values["logs"].values() for anchor, _ in section.rows if anchor}
     quiet = exhibit_pages.MissingAnchors(anchors)
     logging.getLogger("weasyprint").addFilter(quiet)
     try:
         document = HTML(string=html, base_url=str(HERE), url_fetcher=URLFetcher(allowed_protocols={"file"})).render(
             font_config=FontConfiguration(), stylesheets=[CSS(filename=str(STYLESHEET))]
         )
-        links, pagerefs = [], {}
+        links, pagerefs, starts, placed = [], {}, {}, {}
         for index, page in enumerate(document.pages):
             links += [(index, target, rect) for kind, target, rect, _ in page.links
                       if kind == "internal" and target in anchors]
             pagerefs |= {name.removeprefix("pageref-"): (index, rect) for name, rect in page.anchors.items()
                          if name.startswith("pageref-")}
+            starts |= {name.removeprefix("section-"): index for name in page.anchors
+                       if name.startswith("section-") and name.removeprefix("section-") not in starts}
+            placed |= {name: index for name in page.anchors if name.startswith("exhibit-") and name not in placed}
         text = exhibit_pages.TextPages(count=len(document.pages), height_px=document.pages[0].height,
-                                       links=tuple(links), pagerefs=pagerefs)
+                                       links=tuple(links), pagerefs=pagerefs, anchors=placed)
+        logs = [(_drawn_before(name, starts, len(document.pages)), values["logs"][name]) for name in DRAWN]
         with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".report-") as scratch:
             text_pdf = Path(scratch) / "text.pdf"
             document.write_pdf(text_pdf)
             del document
-            exhibit_pages.append(text_pdf, out_path, values["pictures"], text, values["words"], Path(scratch))
+            exhibit_pages.append(text_pdf, out_path, values["pictures"], text, values["words"], Path(scratch),
+                                 logs=logs)
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
+
+
+def _drawn_before(name: str, starts: dict[str, int], count: int) -> int:
+    """Index of the laid-out page that a drawn section goes before: the first page of the next
+    laid-out section (each section starts a page)."""
+    following = SECTIONS[SECTIONS.index(name) + 1:]
+    return next((starts[s] for s in following if s in starts), count)
 
 
 def context(content: ReportContent) -> dict:
@@ -90,12 +109,6 @@ def context(content: ReportContent) -> dict:
         "times_in": labels["times_in"].format(zone=content.timezone, offset=clock.offsets()),
         "calls_note": content.calls_note,
         "messages_note": content.messages_note,
-        "calls": _anchored(content.calls, log_table(
-            [labels[k] for k in ("time", "direction", "number", "label", "duration", "source")],
-            [_call(r, labels, clock) for r in content.calls], flexible={3: None, 4: None})),
-        "messages": _anchored(content.messages, log_table(
-            [labels[k] for k in ("time", "direction", "number", "label", "source", "body")],
-            [_message(r, labels, clock) for r in content.messages], flexible={3: 16, 4: 16, 5: None})),
         "others": [_exhibit(e, labels, clock) for e in others],
         "pictures": [_picture(e, labels, clock) for e in images],
         "words": exhibit_pages.Words(
@@ -104,9 +117,7 @@ def context(content: ReportContent) -> dict:
             original=labels["picture_original"], bookmark=labels["pictures"]),
         "submissions": [_submission(r, labels, clock) for r in content.submissions],
         "method": method_paragraphs(content),
-        "custody": log_table(
-            [labels[k] for k in ("time", "custody_what", "event_hash")],
-            [_custody(r, labels, clock) for r in content.custody], flexible={1: None}),
+        "logs": _logs(content, labels, clock),
     }
 
 
@@ -199,9 +210,30 @@ def _summary(data: dict, labels: dict) -> dict:
     }
 
 
-def _anchored(rows: list[TimelineRow], table: dict) -> dict:
-    """A log whose rows carry their event's id, so that a finding can link to them."""
-    return {**table, "rows": [{"id": event_anchor(r.id), "text": text} for r, text in zip(rows, table["rows"], strict=True)]}
+def _logs(content: ReportContent, labels: dict, clock: Clock) -> dict[str, log_pages.LogSection]:
+    """The calls', messages' and custody logs, as their drawn pages show them."""
+    times_in = labels["times_in"].format(zone=content.timezone, offset=clock.offsets())
+
+    def section(title: str, notes: list[str], header: list[str], rows: list[tuple], anchors: list[str],
+                flexible: dict) -> log_pages.LogSection:
+        laid = log_lines([labels[k] for k in header], rows, flexible)
+        return log_pages.LogSection(title=labels[title], notes=tuple(n for n in notes if n), header=laid.header,
+                                    rows=tuple(zip(anchors, laid.rows, strict=True)), empty=labels["no_rows"])
+
+    return {
+        "calls": section("calls", [times_in, content.calls_note],
+                         ["time", "direction", "number", "label", "duration", "source"],
+                         [_call(r, labels, clock) for r in content.calls], [event_anchor(r.id) for r in content.calls],
+                         flexible={3: None, 4: None}),
+        "messages": section("messages", [times_in, content.messages_note],
+                            ["time", "direction", "number", "label", "source", "body"],
+                            [_message(r, labels, clock) for r in content.messages],
+                            [event_anchor(r.id) for r in content.messages], flexible={3: 16, 4: 16, 5: None}),
+        "custody": section("custody", [f'{times_in} {labels["custody_intro"]}'],
+                           ["time", "custody_what", "event_hash"],
+                           [_custody(r, labels, clock) for r in content.custody], [""] * len(content.custody),
+                           flexible={1: None}),
+    }
 
 
 def event_anchor(event_id: str) -> str:

@@ -1,12 +1,15 @@
-"""A small text layer drawn straight into PDF pages: the exhibit pages' captions and every page's number.
+"""Text drawn straight into PDF pages: the exhibit pages' captions, the logs, every page's number.
 
-The font is the report's own, Noto Sans CJK SC, cut down with fontTools to the characters the
-layer draws and embedded whole-subset (a CID-keyed CFF under a Type0 font, Identity-H), with a
-ToUnicode map so that copying, searching and pdftotext read the text back as written.
+The fonts are the report's own (Noto Sans CJK SC, Noto Sans Mono CJK SC), each cut down
+with fontTools to the characters the layer draws and embedded whole-subset (a CID-keyed CFF under
+a Type0 font, Identity-H), with a ToUnicode map so that copying, searching and pdftotext read the
+text back as written. A character no font has is drawn as the font's empty box and marked with
+its ActualText, so that it still reads back as itself.
 """
 
 import functools
 import hashlib
+import itertools
 import logging
 import re
 
@@ -18,6 +21,7 @@ from .logtable import MONO_FILES
 
 SANS_FAMILY = "Noto Sans CJK SC"
 SANS_FILES = MONO_FILES  # the same collection holds the sans and the mono faces
+BOLD_STROKE = 0.035  # of the size: the outline's stroke that makes a regular face read as bold
 ASCENT = 0.88  # of the em above the baseline, for placing a line by its top
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)  # it tells each table it cut at INFO
 # A Latin word (kept whole on a line when it fits), spaces, or one other character.
@@ -25,14 +29,16 @@ TOKENS = re.compile(r"[^\s\u2e80-\U0010ffff]+|\s+|.", re.S)
 
 
 @functools.cache
-def _face_location() -> tuple[str, int] | None:
-    """(file, index in the collection) of SANS_FAMILY; None when no file has it."""
-    for path in SANS_FILES:
+def _face_location(family: str, files: tuple[str, ...]) -> tuple[str, int] | None:
+    """(file, index in the collection) of `family` in the first of `files` that has it; None when none has."""
+    for path in files:
         try:
             if not path.endswith(".ttc"):
-                return (path, -1) if TTFont(path, lazy=True)["name"].getDebugName(1) == SANS_FAMILY else None
+                if TTFont(path, lazy=True)["name"].getDebugName(1) == family:
+                    return path, -1
+                continue
             for index, font in enumerate(TTCollection(path, lazy=True).fonts):
-                if font["name"].getDebugName(1) == SANS_FAMILY:
+                if font["name"].getDebugName(1) == family:
                     return path, index
         except (OSError, TTLibError, KeyError):
             continue
@@ -40,12 +46,15 @@ def _face_location() -> tuple[str, int] | None:
 
 
 class Face:
-    """SANS_FAMILY cut down to the characters of `text`: widths, encoding and the PDF font."""
+    """A font cut down to the characters of `text`: widths, encoding and the PDF font, which pages
+    name `resource`."""
 
-    def __init__(self, text: str):
-        location = _face_location()
+    def __init__(self, text: str, family: str = SANS_FAMILY, files: tuple[str, ...] = SANS_FILES,
+                 resource: str = "/Caption"):
+        self.resource = resource
+        location = _face_location(family, files)
         if location is None:
-            raise RuntimeError(f"the report font {SANS_FAMILY} is not installed (Debian: fonts-noto-cjk)")
+            raise RuntimeError(f"the report font {family} is not installed (Debian: fonts-noto-cjk)")
         path, index = location
         font = TTFont(path, fontNumber=max(index, 0), lazy=True)
         options = subset.Options()
@@ -104,6 +113,21 @@ class Face:
         """`text` as the font's two-byte codes (CIDs), as a PDF hex string."""
         return b"<" + "".join(f"{self.cids.get(ord(char), 0):04x}" for char in text).encode() + b">"
 
+    def show(self, text: str) -> bytes:
+        """Operators that show `text`: runs of characters the font lacks as its box, each such run
+        marked with its ActualText."""
+        if all(ord(char) in self.cids for char in text):
+            return self.encode(text) + b" Tj"
+        out = []
+        for missing, run in itertools.groupby(text, key=lambda char: ord(char) not in self.cids):
+            run = "".join(run)
+            if missing:
+                actual = "feff" + run.encode("utf-16-be").hex()
+                out.append(b"/Span <</ActualText <" + actual.encode() + b">>> BDC " + self.encode(run) + b" Tj EMC")
+            else:
+                out.append(self.encode(run) + b" Tj")
+        return b" ".join(out)
+
     def embed(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
         """The Type0 font for pages of `pdf`."""
         file = pikepdf.Stream(pdf, self.cff)
@@ -151,17 +175,25 @@ def rgb(color: str) -> str:
 class Canvas:
     """Drawing operations for one page, in PDF points (origin at the bottom left)."""
 
-    def __init__(self, face: Face, font_name: str = "/Caption"):
-        self.face, self.font, self.ops = face, font_name, []
+    def __init__(self, face: Face):
+        self.face, self.ops = face, []
+        self.faces: dict[str, Face] = {}  # resource name -> face, of the faces drawn with
 
-    def text(self, x: float, y: float, text: str, size: float, color: str = "#1c2329", align: str = "left") -> None:
-        """One line with its baseline at y; `align="right"` ends it at x."""
+    def text(self, x: float, y: float, text: str, size: float, color: str = "#1c2329", align: str = "left",
+             face: Face | None = None, bold: bool = False) -> None:
+        """One line with its baseline at y, in `face` (the canvas's own by default); `align="right"`
+        ends it at x. Bold is the face's outlines filled and stroked a little (a heading's few
+        characters are not worth a second font)."""
         if not text:
             return
+        face = face or self.face
+        self.faces[face.resource] = face
         if align == "right":
-            x -= self.face.width(text, size)
-        self.ops.append(f"BT {self.font} {size:g} Tf {rgb(color)} rg 1 0 0 1 {x:.2f} {y:.2f} Tm ".encode()
-                        + self.face.encode(text) + b" Tj ET")
+            x -= face.width(text, size)
+        weight = f"2 Tr {rgb(color)} RG {size * BOLD_STROKE:.3f} w " if bold else ""
+        op = (f"BT {face.resource} {size:g} Tf {rgb(color)} rg {weight}1 0 0 1 {x:.2f} {y:.2f} Tm ".encode()
+              + face.show(text) + b" ET")
+        self.ops.append(b"q " + op + b" Q" if bold else op)  # the stroke and the render mode end with it
 
     def rect(self, x: float, y: float, w: float, h: float, *, fill: str | None = None, stroke: str | None = None,
              line: float = 0.25) -> None:

@@ -268,6 +268,23 @@ def test_it_lines_up_the_log_columns_and_wraps_long_text_inside_its_column():
     assert table["rows"][2].split("\n")[1].strip() == "b"  # a line break in a message is kept
 
 
+def test_it_prints_a_message_longer_than_a_page_over_pages_and_every_character_it_was_sent_with(tmp_path):
+    content = make_content(tmp_path / "files", calls=0, messages=3)
+    long_body = "".join(f"第{n}句：再不还钱就去你单位。" for n in range(400))  # about five pages of text
+    content.messages[1].detail = long_body
+    content.messages[2].detail = "还钱😡 now ✅ 𠀋 ok"  # an emoji and a rare character the fonts lack
+    render_report(content, tmp_path / "long.pdf")
+    pages = pdftotext(tmp_path / "long.pdf").split("\f")
+    holding = [n for n, page in enumerate(pages) if "第200句" in page or "第399句" in page or "第1句：" in page]
+    assert len(set(holding)) >= 3  # the message runs over pages
+    for n in range(holding[0], holding[-1] + 1):
+        assert re.search(r"时间\s+类型\s+号码\s+标注\s+来源\s+内容", pages[n])  # each with the log's header
+    frame = re.compile(r"催收骚扰证据报告|SHA-256|第 \d+ 页 / 共|时间\s+类型|短信/消息记录|时间均为")
+    text = re.sub(r"\s", "", "".join(line for page in pages for line in page.splitlines() if not frame.search(line)))
+    assert re.sub(r"\s", "", long_body) in text  # nothing lost where the pages break
+    assert "还钱😡now✅𠀋ok" in text  # read back as sent, though drawn as boxes
+
+
 def test_it_renders_the_english_report(tmp_path):
     content = make_content(tmp_path / "files", language="en", calls=20, messages=20)
     render_report(content, tmp_path / "en.pdf")
@@ -352,6 +369,21 @@ def test_it_labels_each_exhibit_page_with_its_number_and_bookmarks_and_links_it(
                 elif isinstance(dest, pikepdf.Array):
                     targets.add(pdf.pages.index(pikepdf.Page(dest[0])))
         assert set(pages.values()) <= targets  # the exhibit list links to every exhibit page
+
+
+def test_it_bookmarks_the_logs_in_the_reports_order_at_their_first_pages(zh_report):
+    _content, pdf_path = zh_report
+    pages = pdftotext(pdf_path).split("\f")
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        sections = outline.root[0].children  # under the report's title, as WeasyPrint puts its headings
+        titles = [item.title for item in sections]
+        at = {item.title: pdf.pages.index(pikepdf.Page(item.destination[0])) for item in sections
+              if item.destination is not None}
+    order = ["概要", "规则核查结果", "证据目录", "通话记录", "短信/消息记录", "证据", "保管链记录", "电子数据取证及真实性说明"]
+    assert [t for t in titles if t in order] == order
+    for title in ("通话记录", "短信/消息记录", "保管链记录"):
+        assert title in pages[at[title]][:400], title  # the page starts with the log's heading
+        assert title not in pages[at[title] - 1][:400]  # the log's first page, not a later one
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
