@@ -308,9 +308,9 @@ def setup_child(spec: dict) -> None:
     from evidence.imports import services as imports
     from evidence.imports.models import Import
     from evidence.intake.services import evidence_ingest
+    from evidence.intake.uploads import stage_stream
     from evidence.ocr import services as ocr
     from evidence.reports import signing
-    from evidence.storage.uploads import stage_stream
 
     began = time.perf_counter()
     if spec["migrate"]:

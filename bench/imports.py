@@ -98,7 +98,7 @@ def child(path: Path) -> None:
     from evidence.cases.services import case_create
     from evidence.imports.models import Import
     from evidence.imports.services import import_receive, import_run
-    from evidence.storage.uploads import stage_stream
+    from evidence.intake.uploads import stage_stream
 
     call_command("migrate", verbosity=0)
     owner = User.objects.create(username=f"bench-{os.getpid()}-{time.time_ns()}", role="borrower")

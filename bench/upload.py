@@ -1,9 +1,14 @@
 """Upload benchmark: a 256 MiB file over HTTP against the `make run` server.
 
-Prints the upload's wall time as a ratio to `sha256sum` on the same file in the same run,
-and how much the web workers' peak memory grew. Targets: ratio <= 1.3, growth < 64 MiB.
+Prints the upload's wall time as a ratio to a baseline on the same file in the same run, and
+how much the web workers' peak memory grew. Targets: ratio <= 1.3, growth < 64 MiB.
+- local folder (default): the baseline is `sha256sum` of the file;
+- `--s3`: the server keeps originals on S3 (OpenStack Swift's s3api on loopback, started with
+  scripts/swift/s3.sh when nothing listens at --s3-endpoint), and the baseline is boto3's own
+  upload_file of the same file to the same store (its defaults: 8 MiB parts, 10 threads).
 
     .venv/bin/python bench/upload.py [--size-mib 256] [--runs 3] [--url http://127.0.0.1:8000]
+                                     [--s3] [--s3-endpoint http://127.0.0.1:18080]
 
 Without --url it starts its own server (scripts/serve.sh) on a free port with a fresh
 DATA_DIR, exactly as `make run` does.
@@ -59,13 +64,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+S3_KEY, S3_SECRET = "test:tester", "testing"  # scripts/swift/s3.sh's account
+
+
+def s3_env(endpoint: str, bucket: str) -> dict:
+    return {"S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint, "S3_ACCESS_KEY_ID": S3_KEY,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET, "S3_REGION": "us-east-1", "S3_ADDRESSING_STYLE": "path"}
+
+
+def start_server(data_dir: Path, port: int, extra_env: dict) -> subprocess.Popen:
     env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "DEMO_PASSWORD": PASSWORD,
-           "UPLOAD_MAX_BYTES": str(1 << 30)}
+           "UPLOAD_MAX_BYTES": str(1 << 30), **extra_env}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     py = str(ROOT / ".venv" / "bin" / "python")
-    for step in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+    for step in (["migrate", "--noinput", "-v0"], ["storage_init"], ["seed_demo"]):
         subprocess.run([py, "manage.py", *step], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen([str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
@@ -114,6 +127,27 @@ def wait_until_verified(url: str, token: str, timeout: float = 120.0) -> None:
     raise SystemExit("the worker did not verify the upload in time")
 
 
+def start_swift(endpoint: str) -> bool:
+    """Start Swift unless something already answers at `endpoint`; True if this started it."""
+    host, port = endpoint.split("//")[1].split(":")
+    try:
+        socket.create_connection((host, int(port.rstrip("/"))), timeout=1).close()
+        return False
+    except OSError:
+        subprocess.run([str(ROOT / "scripts" / "swift" / "s3.sh"), "start"], check=True, capture_output=True)
+        return True
+
+
+def boto3_client(endpoint: str):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=S3_KEY, aws_secret_access_key=S3_SECRET,
+                        region_name="us-east-1",
+                        config=Config(s3={"addressing_style": "path"}, request_checksum_calculation="when_required",
+                                      response_checksum_validation="when_required"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mib", type=int, default=256)
@@ -121,15 +155,22 @@ def main() -> None:
     parser.add_argument("--url", help="an already running server (default: start one)")
     parser.add_argument("--username", default="demo")
     parser.add_argument("--password", default=PASSWORD)
+    parser.add_argument("--s3", action="store_true", help="originals on S3; baseline: boto3 upload_file")
+    parser.add_argument("--s3-endpoint", default=os.environ.get("S3_TEST_ENDPOINT_URL", "http://127.0.0.1:18080"))
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
-    server = None
+    server, swift, s3 = None, False, None
+    bucket = f"bench-upload-{os.getpid()}"
+    if args.s3:
+        swift = start_swift(args.s3_endpoint)
+        s3 = boto3_client(args.s3_endpoint)
+        s3.create_bucket(Bucket=bucket)
     if args.url:
         base, port = args.url.rstrip("/"), None
     else:
         port = free_port()
-        server = start_server(work / "data", port)
+        server = start_server(work / "data", port, s3_env(args.s3_endpoint, bucket) if args.s3 else {})
         base = f"http://127.0.0.1:{port}"
     try:
         token = api_json(f"{base}/api/auth/token/", {"username": args.username, "password": args.password})["token"]
@@ -144,8 +185,12 @@ def main() -> None:
             make_unique(sample, run + 1)
             subprocess.run(["cat", str(sample)], stdout=subprocess.DEVNULL, check=True)  # same page-cache state for both
             seconds, out = timed(["sha256sum", str(sample)])
-            hash_times.append(seconds)
             expected = out.split()[0]
+            if s3 is not None:
+                started = time.perf_counter()
+                s3.upload_file(str(sample), bucket, f"baseline/{run}")
+                seconds = time.perf_counter() - started
+            hash_times.append(seconds)
             seconds, out = timed(["curl", "-sS", "--fail-with-body", "-H", f"Authorization: Token {token}",
                                   "-F", f"file=@{sample}", f"{base}/api/cases/{case_id}/evidence/"])
             upload_times.append(seconds)
@@ -163,13 +208,22 @@ def main() -> None:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, 9)
+        if s3 is not None:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                for entry in page.get("Contents", []):
+                    s3.delete_object(Bucket=bucket, Key=entry["Key"])
+            s3.delete_bucket(Bucket=bucket)
+        if swift:
+            subprocess.run([str(ROOT / "scripts" / "swift" / "s3.sh"), "stop"], check=False)
 
     hash_s, upload_s = statistics.median(hash_times), statistics.median(upload_times)
     ratio = upload_s / hash_s
     growth = rss_after - rss_before
     result = {
+        "store": "s3 (Swift on loopback)" if args.s3 else "local folder",
         "size_mib": args.size_mib, "runs": args.runs,
-        "sha256sum_s": round(hash_s, 3), "upload_s": round(upload_s, 3), "ratio": round(ratio, 2),
+        ("boto3_upload_file_s" if args.s3 else "sha256sum_s"): round(hash_s, 3), "upload_s": round(upload_s, 3),
+        "ratio": round(ratio, 2),
         "upload_mib_per_s": round(args.size_mib / upload_s, 1),
         "web_peak_rss_before_mib": round(rss_before, 1), "web_peak_rss_after_mib": round(rss_after, 1),
         "memory_growth_mib": round(growth, 1),

@@ -194,6 +194,16 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Files ----------------------------------------------------------------------------
+# Originals and derived files: the folder MEDIA_ROOT (the embedded default), or an S3-compatible
+# store when S3_BUCKET is set (evidence/storage/s3.py). Jobs' scratch files stay on local disk.
+S3_BUCKET = env_str("S3_BUCKET", "")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")  # empty: AWS itself
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY", "")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")  # "path" or "virtual"
+S3_PART_MB = env_int("S3_PART_MB", 8)  # an original goes up in parts this large, 3 at a time (S3's minimum is 5)
+SCRATCH_ROOT = env_str("SCRATCH_ROOT", "")  # local folder for uploads in flight and jobs' work; MEDIA_ROOT/tmp if empty
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
 TOKEN_DAYS = env_int("TOKEN_DAYS", 30)  # a device unused this long must sign in again
 JOBS_IN_FLIGHT_PER_USER = env_int("JOBS_IN_FLIGHT_PER_USER", 3)  # imports, and bundles, queued or running per account

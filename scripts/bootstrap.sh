@@ -15,8 +15,9 @@ source scripts/steps.sh
 system_packages=(libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk nginx-light
                  tesseract-ocr tesseract-ocr-chi-sim poppler-utils)
 # openssl and libnss3-tools (certutil, for the signing tests) check real packets; chromium runs the
-# phone app's browser tests.
-[ "$purpose" = test ] && system_packages+=(postgresql redis-server openssl libnss3-tools chromium)
+# phone app's browser tests; python3-swift and memcached are the S3 store the storage tests use
+# (scripts/swift/s3.sh).
+[ "$purpose" = test ] && system_packages+=(postgresql redis-server openssl libnss3-tools chromium python3-swift memcached)
 
 missing=()
 for package in "${system_packages[@]}"; do
@@ -27,7 +28,17 @@ python=$(command -v python3.11 || true)
 
 apt_install() {
   $as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@"
+  # Packages are installed, not started as services (memcached would take port 11211): what the
+  # tests need, scripts/services.sh starts itself.
+  local policy=/usr/sbin/policy-rc.d made=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $as_root tee "$policy" >/dev/null && $as_root chmod +x "$policy" && made=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$@" \
+    || status=$?
+  if [ -n "$made" ]; then $as_root rm -f "$policy"; fi
+  return $status
 }
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then

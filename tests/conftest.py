@@ -27,6 +27,45 @@ def media_root(settings, tmp_path) -> Path:
     return settings.MEDIA_ROOT
 
 
+# The S3 API the tests use: OpenStack Swift with s3api on loopback, which scripts/services.sh starts
+# (scripts/swift/s3.sh) and names in these variables.
+S3_TEST = {
+    "S3_ENDPOINT_URL": os.environ.get("S3_TEST_ENDPOINT_URL", "http://127.0.0.1:18080"),
+    "S3_ACCESS_KEY_ID": os.environ.get("S3_TEST_ACCESS_KEY_ID", "test:tester"),
+    "S3_SECRET_ACCESS_KEY": os.environ.get("S3_TEST_SECRET_ACCESS_KEY", "testing"),
+    "S3_REGION": "us-east-1",
+    "S3_ADDRESSING_STYLE": "path",
+    "S3_PART_MB": 5,  # the smallest part S3 allows: a few MiB already go up as a multipart upload
+}
+
+
+@pytest.fixture
+def s3(settings, media_root):
+    """This test's evidence on the S3 store, in a bucket of its own (emptied afterwards: the app
+    itself never deletes an original)."""
+    from evidence.storage.backends import get_storage
+
+    for name, value in S3_TEST.items():
+        setattr(settings, name, value)
+    settings.S3_BUCKET = f"evidence-test-{uuid.uuid4().hex[:16]}"
+    storage = get_storage()
+    storage.create_bucket()
+    yield storage
+    client = storage.client
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.S3_BUCKET):
+        for entry in page.get("Contents", []):
+            client.delete_object(Bucket=settings.S3_BUCKET, Key=entry["Key"])
+    client.delete_bucket(Bucket=settings.S3_BUCKET)
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, media_root):
+    """The store under test: each test using it runs on the local folder and on S3."""
+    from evidence.storage.backends import get_storage
+
+    return request.getfixturevalue("s3") if request.param == "s3" else get_storage()
+
+
 @pytest.fixture(autouse=True)
 def cache_namespace(settings, request):
     """Each test gets its own key prefix in the real Redis cache (throttles start at zero)."""
@@ -90,6 +129,22 @@ def upload(client: APIClient, case, data: bytes, name: str = "shot.png", languag
         return client.post(f"/api/cases/{case.id}/evidence/", body, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
 
 
+def tamper_original(store, sha256: str, data: bytes | None) -> None:
+    """Change (or, with None, remove) a stored original behind the app's back, as a failing disk
+    or someone holding the store's keys could."""
+    if hasattr(store, "original_path"):
+        path = store.original_path(sha256)
+        if data is None:
+            path.unlink()
+        else:
+            path.chmod(0o640)
+            path.write_bytes(data)
+    elif data is None:
+        store.client.delete_object(Bucket=store.bucket, Key=f"originals/{sha256}")
+    else:
+        store.client.put_object(Bucket=store.bucket, Key=f"originals/{sha256}", Body=data)
+
+
 def stored_files(media_root: Path) -> list[Path]:
     """Every original and every leftover temporary file under the storage root."""
     return [p for folder in ("originals", "tmp") for p in (media_root / folder).rglob("*") if p.is_file()]
@@ -131,6 +186,8 @@ def start_worker(media_root):
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "MEDIA_ROOT": str(media_root),
+            **{name: str(getattr(django_settings, name)) for name in ("S3_BUCKET", *S3_TEST)
+               if django_settings.S3_BUCKET},  # the test's store, when it is S3
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_QUEUE": django_settings.CELERY_TASK_DEFAULT_QUEUE,
             **extra_env,

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_healthz_reports_each_component(client, db):
+def test_healthz_reports_each_component(client, db, store):
     response = client.get("/healthz")
 
     assert response.status_code == 200

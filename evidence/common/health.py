@@ -30,7 +30,7 @@ def _storage() -> None:
     storage = get_storage()
     storage.check_writable()
     free, floor = storage.free_bytes(), settings.STORAGE_MIN_FREE_MB << 20
-    if free < floor:  # still writable, but an upload or a packet may not fit: say so before it fails
+    if free is not None and free < floor:  # None: an object store, with no such limit to watch  # still writable, but an upload or a packet may not fit: say so before it fails
         raise LowOnSpace(f"{free >> 20} MiB free, below STORAGE_MIN_FREE_MB={settings.STORAGE_MIN_FREE_MB}")
 
 

@@ -304,7 +304,7 @@ def job_run(kind: JobKind, job_id, *, tries_left: int = 0) -> None:
     if run is None:
         return
     # Named after the job, and emptied first: a run that was killed left its files here.
-    work_dir = get_storage().tmp / f"{kind.name}-{run.job.pk}"
+    work_dir = get_storage().scratch / f"{kind.name}-{run.job.pk}"
     try:
         shutil.rmtree(work_dir, ignore_errors=True)
         work_dir.mkdir(parents=True)

@@ -39,8 +39,8 @@ from evidence.imports.problems import ImportFailed, NeedsMapping
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import clean_original_name, processing_enqueue
 from evidence.intake.sniffing import CorruptFile, EmptyFile, ImageTooLarge, sniff
+from evidence.intake.uploads import HashedUpload
 from evidence.storage.backends import get_storage, sha256_of_stream
-from evidence.storage.uploads import HashedUpload
 
 log = logging.getLogger(__name__)
 STAGING_BATCH = 5000

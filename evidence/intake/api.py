@@ -1,4 +1,4 @@
-from django.http import FileResponse, HttpResponseNotModified
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +17,7 @@ from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.services import evidence_describe, evidence_ingest
 from evidence.intake.streaming import StreamingUploadMixin
 from evidence.storage.backends import get_storage
+from evidence.storage.responses import StoredFileResponse
 
 
 class UploadInput(serializers.Serializer):
@@ -161,7 +162,7 @@ class EvidenceOriginalApi(APIView):
         custody_record(
             action="evidence.original_fetched", request=request, case_id=item.case_id, item_id=item.id, sha256=item.sha256,
         )
-        response = FileResponse(
+        response = StoredFileResponse(
             get_storage().open(item.sha256),
             as_attachment=True,
             filename=item.original_name or f"{item.sha256[:12]}",
@@ -183,6 +184,6 @@ class EvidenceThumbnailApi(APIView):
         storage = get_storage()
         if not item.thumbnail or not storage.derived_exists(item.thumbnail):
             return Response({"error": "no_thumbnail", "detail": str(_("No preview yet."))}, status=status.HTTP_404_NOT_FOUND)
-        response = FileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
+        response = StoredFileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
         response["Cache-Control"] = "private, max-age=86400"
         return response

@@ -17,7 +17,7 @@ from PIL import ExifTags, Image, ImageOps
 from evidence.custody.services import custody_record
 from evidence.intake.models import EvidenceItem, TimeSource, Verification
 from evidence.intake.sniffing import IMAGE_TYPES
-from evidence.storage.backends import get_storage, sha256_of_stream
+from evidence.storage.backends import get_storage, local_original, sha256_of_stream
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,10 @@ def original_verify(*, item: EvidenceItem) -> str:
 
 def metadata_extract(*, item: EvidenceItem) -> dict:
     """Read capture time, device and location from the original into item.metadata."""
-    path = str(get_storage().path(item.sha256))
-    if item.mime in IMAGE_TYPES:
-        metadata = _image_metadata(path)
-    elif item.mime.startswith(("audio/", "video/")):
-        metadata = _media_metadata(path)
+    if item.mime in IMAGE_TYPES or item.mime.startswith(("audio/", "video/")):
+        with local_original(get_storage(), item.sha256) as original:
+            path = str(original)
+            metadata = _image_metadata(path) if item.mime in IMAGE_TYPES else _media_metadata(path)
     else:
         metadata = {}
     # What intake read from the file name is not in the bytes: re-reading them must not lose it.
@@ -77,7 +76,7 @@ def thumbnail_make(*, item: EvidenceItem) -> str:
     name = f"thumbnails/{item.sha256}.webp"
     if not storage.derived_exists(name):
         size = settings.THUMBNAIL_SIZE
-        with Image.open(storage.path(item.sha256), formats=[IMAGE_TYPES[item.mime]]) as image:
+        with local_original(storage, item.sha256) as path, Image.open(path, formats=[IMAGE_TYPES[item.mime]]) as image:
             image.draft("RGB", (size, size))
             image = ImageOps.exif_transpose(image)
             image.thumbnail((size, size))

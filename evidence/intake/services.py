@@ -18,8 +18,8 @@ from evidence.intake import tasks
 from evidence.intake.models import EvidenceItem, Kind, TimeSource
 from evidence.intake.recording_names import recording_name_read
 from evidence.intake.sniffing import sniff
+from evidence.intake.uploads import HashedUpload
 from evidence.storage.backends import get_storage
-from evidence.storage.uploads import HashedUpload
 
 
 class HashMismatch(EvidenceError):

@@ -12,7 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, DataAndFiles
 
-from evidence.storage.uploads import (
+from evidence.intake.uploads import (
     HashedUpload,
     HashingUploadHandler,
     LengthRequired,

@@ -22,7 +22,7 @@ from evidence.intake.sniffing import IMAGE_TYPES
 from evidence.ocr import chat, engine, pdf_pages
 from evidence.ocr.engine import Line
 from evidence.ocr.models import RecognizedText, Review, TextStatus
-from evidence.storage.backends import get_storage
+from evidence.storage.backends import get_storage, local_original
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +104,10 @@ def _read(item: EvidenceItem, storage) -> dict:
     if item.mime == PDF:
         return _read_pdf(item, storage)
     version = engine.engine_version()
-    with Image.open(storage.path(item.sha256), formats=[IMAGE_TYPES[item.mime]]) as opened:
+    with local_original(storage, item.sha256) as path, Image.open(path, formats=[IMAGE_TYPES[item.mime]]) as opened:
         picture = ImageOps.exif_transpose(opened).convert("RGB")
     # Tesseract reads PNG through leptonica; HEIC, WebP and EXIF rotation are settled here.
-    with tempfile.NamedTemporaryFile(dir=storage.tmp, prefix="ocr-", suffix=".png") as temp:
+    with tempfile.NamedTemporaryFile(dir=storage.scratch, prefix="ocr-", suffix=".png") as temp:
         readable = chat.for_reading(picture) if chat.looks_like_phone_screen(picture) else picture
         readable.save(temp, "PNG", compress_level=1)
         temp.flush()
@@ -131,10 +131,10 @@ def _read_pdf(item: EvidenceItem, storage) -> dict:
     """The PDF's pages without a text layer (scans, photographed letters), each rendered and read
     as paragraphs; a passage says its page. Pages with text of their own are left as they are."""
     version = engine.engine_version()
-    pdf = storage.path(item.sha256)
-    pages, total = pdf_pages.image_pages(pdf, settings.OCR_PDF_PAGES)
     lines, passages, content, seconds = [], [], [], 0.0
-    with tempfile.TemporaryDirectory(dir=storage.tmp, prefix="ocr-pdf-") as folder:
+    with tempfile.TemporaryDirectory(dir=storage.scratch, prefix="ocr-pdf-") as folder:
+        pdf = storage.local_copy(item.sha256, Path(folder))
+        pages, total = pdf_pages.image_pages(pdf, settings.OCR_PDF_PAGES)
         for page in pages:
             rendered = pdf_pages.render(pdf, page, Path(folder))
             recognition = engine.recognise(str(rendered))

@@ -3,7 +3,6 @@
 
 from http import HTTPStatus
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from evidence.reports.models import Authority, Bundle, BundleStatus, Purpose
 from evidence.reports.services import bundle_files, bundle_request, download_name
 from evidence.reports.verify import verify_packet
 from evidence.storage.backends import get_storage
+from evidence.storage.responses import StoredFileResponse
 
 
 class NotReady(EvidenceError):
@@ -132,7 +132,7 @@ class _BundleFileApi(APIView):
         name = bundle_files(bundle)[self.file_name]
         custody_record(action="bundle.downloaded", request=request, case_id=bundle.case_id,
                        sha256=name.split("/")[1].split(".")[0], details={"bundle": str(bundle.id), "file": self.file_name})
-        response = FileResponse(get_storage().open_derived(name), as_attachment=True,
+        response = StoredFileResponse(get_storage().open_derived(name), as_attachment=True,
                                 filename=download_name(bundle, self.file_name),
                                 content_type=self.content_type)
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

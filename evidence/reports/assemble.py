@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -53,10 +54,11 @@ def exhibit_numbers(items: list[EvidenceItem]) -> dict:
     return {item.id: f"E-{n:03d}" for n, item in enumerate(items, start=1)}
 
 
-def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[CustodyEvent] | None = None,
-                   timestamp_authority: str = "") -> ReportContent:
+def report_content(bundle: Bundle, items: list[EvidenceItem], *, copies: Path,
+                   custody: list[CustodyEvent] | None = None, timestamp_authority: str = "") -> ReportContent:
     """Everything the report shows, in the bundle's language.
 
+    copies: a scratch folder of the job's, where pictures are copied when the store is not local;
     custody: the case's events as the packet's custody.jsonl holds them (read now when not given);
     timestamp_authority: who will timestamp the packet and the PDF, "" when nobody will.
     """
@@ -91,7 +93,7 @@ def report_content(bundle: Bundle, items: list[EvidenceItem], *, custody: list[C
             findings=[_finding_row(finding, bundle.language) for finding in findings_with_support(case, analysis.findings)],
             findings_note=(analysis.findings[0]["note"].get(bundle.language, "") if analysis.findings else ""),
             ruleset=f"{analysis.ruleset} {analysis.ruleset_version}".strip(),
-            exhibits=_with_twins([_exhibit(item, numbers, recorded) for item in items], numbers),
+            exhibits=_with_twins([_exhibit(item, numbers, recorded, copies) for item in items], numbers),
             calls=rows.calls,
             messages=rows.messages,
             calls_note=calls_note,
@@ -138,12 +140,14 @@ def recorded_calls(case: Case, items: list[EvidenceItem]) -> dict:
             in calls.values_list("recording_id", "occurred_at", "number_normalized", "direction")}
 
 
-def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
-    storage = get_storage()
+def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict, copies: Path) -> Exhibit:
+    """An item as the report shows it; a picture's file is a path the PDF can be made from (on an
+    object store, a copy in `copies`)."""
     embeddable = item.mime in EMBEDDABLE and item.kind in (Kind.SCREENSHOT, Kind.PHOTO)
+    picture = get_storage().local_copy(item.sha256, copies) if embeddable else None
     width, height = item.metadata.get("width"), item.metadata.get("height")
     if embeddable and not (width and height):  # the metadata job has not run yet
-        with Image.open(storage.path(item.sha256)) as image:
+        with Image.open(picture) as image:
             width, height = image.size
     return Exhibit(
         number=numbers[item.id],
@@ -159,7 +163,7 @@ def _exhibit(item: EvidenceItem, numbers: dict, recorded: dict) -> Exhibit:
         received_at=item.received_at,
         occurred_at=item.occurred_at,
         occurred_at_source=item.occurred_at_source,
-        image_path=str(storage.path(item.sha256)) if embeddable else None,
+        image_path=str(picture) if picture else None,
         image_size=(width, height) if width and height else None,
         duration_s=item.metadata.get("duration_s"),
         records_call_at=recorded.get(item.id, (None, ""))[0],

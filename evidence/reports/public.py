@@ -164,7 +164,7 @@ def verify_page(request):
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > settings.VERIFY_UPLOAD_MAX_BYTES + (64 << 10):
         return _page(request, 413, error=_too_large())  # refused before a byte of it is read
-    folder = Path(tempfile.mkdtemp(prefix="verify-", dir=get_storage().tmp))
+    folder = Path(tempfile.mkdtemp(prefix="verify-", dir=get_storage().scratch))
     uploads = _BoundedUploads(request, folder=folder, max_bytes=settings.VERIFY_UPLOAD_MAX_BYTES)
     request.upload_handlers = [uploads]
     try:

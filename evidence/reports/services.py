@@ -104,7 +104,8 @@ def _render(run: JobRun) -> None:
         raise JobFailed("signing_failed", reason=str(error)[:200]) from None
     # One read of the log: the report's custody pages and custody.jsonl show the same events.
     state.custody = assemble.custody_events(bundle.case, bundle)
-    state.content = assemble.report_content(bundle, state.items, custody=state.custody, timestamp_authority=state.tsa)
+    state.content = assemble.report_content(bundle, state.items, copies=run.work_dir / "originals",
+                                           custody=state.custody, timestamp_authority=state.tsa)
     # What the report says is what a lawyer's read-only view shows, even after the case grows.
     Bundle.objects.filter(id=bundle.id, attempt=run.attempt).update(findings=analysis_findings(bundle.case))
     state.unsigned = run.work_dir / "report.unsigned.pdf"

@@ -8,13 +8,12 @@ No HTTP status is decided here: a refusal is a coded error (NotFound, DownloadNo
 each surface answers in its own form.
 """
 
-from django.http import FileResponse
-
 from evidence.common.errors import NotFound
 from evidence.reports.services import bundle_files, download_name
 from evidence.sharing import selectors, services
 from evidence.sharing.models import Access, Share
 from evidence.storage.backends import get_storage
+from evidence.storage.responses import StoredFileResponse
 
 # What opens in the browser rather than being saved: pictures and PDFs.
 INLINE = ("image/png", "image/jpeg", "image/webp", "application/pdf")
@@ -30,7 +29,7 @@ _ORIGINAL_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 _NEEDS = {Access.What.PACKET: selectors.Scope.DOWNLOAD}
 
 
-def shared_file(share: Share, what: str, *, request, item=None) -> FileResponse:
+def shared_file(share: Share, what: str, *, request, item=None) -> StoredFileResponse:
     """The report (Access.What.REPORT), the packet (PACKET) or an exhibit's original (ORIGINAL, with item).
 
     DownloadNotAllowed when the share does not allow it (nothing logged then); otherwise the access
@@ -41,14 +40,14 @@ def shared_file(share: Share, what: str, *, request, item=None) -> FileResponse:
         if item is None:
             raise NotFound()
         services.access_record(share=share, what=what, request=request, item=item)
-        response = FileResponse(get_storage().open(item.sha256), as_attachment=item.mime not in INLINE,
+        response = StoredFileResponse(get_storage().open(item.sha256), as_attachment=item.mime not in INLINE,
                                 filename=item.original_name or item.sha256[:12], content_type=item.mime)
         response["ETag"] = f'"{item.sha256}"'
         policy = _ORIGINAL_POLICY
     else:
         name, content_type, inline, policy = _BUNDLE_FILES[what]
         services.access_record(share=share, what=what, request=request)
-        response = FileResponse(get_storage().open_derived(bundle_files(share.bundle)[name]),
+        response = StoredFileResponse(get_storage().open_derived(bundle_files(share.bundle)[name]),
                                 as_attachment=not inline, filename=download_name(share.bundle, name),
                                 content_type=content_type)
     response["Content-Security-Policy"] = policy
@@ -56,12 +55,12 @@ def shared_file(share: Share, what: str, *, request, item=None) -> FileResponse:
     return response
 
 
-def shared_thumbnail(item) -> FileResponse:
+def shared_thumbnail(item) -> StoredFileResponse:
     """A picture's small preview (rebuildable, derived), or NotFound when it has none (yet)."""
     storage = get_storage()
     if not item.thumbnail or not storage.derived_exists(item.thumbnail):
         raise NotFound()
-    response = FileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
+    response = StoredFileResponse(storage.open_derived(item.thumbnail), content_type="image/webp")
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response

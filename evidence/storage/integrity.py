@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from evidence.storage.backends import LocalStorage, sha256_of_stream
+from evidence.storage.backends import EvidenceStorage, sha256_of_stream
 
 
 @dataclass
@@ -18,7 +18,7 @@ class IntegrityResult:
         return not (self.missing or self.changed)
 
 
-def originals_check(storage: LocalStorage, expected: Iterable[tuple[str, int]]) -> IntegrityResult:
+def originals_check(storage: EvidenceStorage, expected: Iterable[tuple[str, int]]) -> IntegrityResult:
     """Check every (sha256, size) the database expects; also list stored files nobody expects."""
     result = IntegrityResult()
     seen = set()

@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 from evidence.cases.selectors import cases_visible_to
 from evidence.common.errors import EvidenceError
 from evidence.intake.streaming import StreamingMultiPartParser
+from evidence.intake.uploads import HashedUpload, HashingUploadHandler, UploadTooLarge
 from evidence.reports.models import Authority
-from evidence.storage.uploads import HashedUpload, HashingUploadHandler, UploadTooLarge
 from evidence.submissions.models import Channel, SubmissionStatus
 from evidence.submissions.selectors import (
     bundles_visible_to,

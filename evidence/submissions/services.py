@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from evidence.common.errors import EvidenceError
 from evidence.custody.services import custody_record
 from evidence.intake.services import evidence_ingest
+from evidence.intake.uploads import HashedUpload
 from evidence.reports.models import Authority, Bundle, BundleStatus
-from evidence.storage.uploads import HashedUpload
 from evidence.submissions.models import Submission, SubmissionStatus, SubmissionUpdate
 
 # A phone's clock may run a little ahead of the server's: a time up to this far ahead is taken

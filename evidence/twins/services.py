@@ -11,7 +11,7 @@ from evidence.cases.services import case_revise
 from evidence.intake.models import EvidenceItem
 from evidence.intake.sniffing import IMAGE_TYPES
 from evidence.ocr.models import RecognizedText, TextStatus
-from evidence.storage.backends import get_storage
+from evidence.storage.backends import get_storage, local_original
 from evidence.twins.fingerprint import PICTURE_DISTANCE, dhash, different_messages, distance, messages_of, same_messages
 from evidence.twins.models import Likeness, PictureFingerprint, Twin
 
@@ -25,7 +25,7 @@ def fingerprint_of(item: EvidenceItem) -> PictureFingerprint | None:
     existing = PictureFingerprint.objects.filter(item=item).first()
     if existing is not None:
         return existing
-    with Image.open(get_storage().path(item.sha256), formats=[IMAGE_TYPES[item.mime]]) as opened:
+    with local_original(get_storage(), item.sha256) as path, Image.open(path, formats=[IMAGE_TYPES[item.mime]]) as opened:
         opened.draft("L", (SIZE_HINT, SIZE_HINT))  # a JPEG decodes at 1/8 scale: enough for 17×16
         value = dhash(ImageOps.exif_transpose(opened))
     fingerprint, _ = PictureFingerprint.objects.get_or_create(item=item, defaults={"case_id": item.case_id,

@@ -20,7 +20,7 @@ NIGHT_CALLS = calls_xml(*(call(datetime(2026, 5, 1, 23, n, tzinfo=SHANGHAI), 3, 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_imports_and_then_analyses(api, case, worker):
+def test_a_real_worker_imports_and_then_analyses(store, api, case, worker):
     api.post(f"/api/cases/{case.id}/labels/", {"number": "13800138000", "role": "collector"}, format="json")
     response, _ = import_export(api, case, NIGHT_CALLS, name="calls.xml")
     assert response.status_code == 202

@@ -145,7 +145,7 @@ class _Trickle:
 
 @pytest.mark.parametrize("step", [1, 3, 7, 64])
 def test_part_bodies_pass_through_byte_for_byte_whatever_the_read_sizes(step):
-    from evidence.storage.uploads import _PartHeadersAsUTF8
+    from evidence.intake.uploads import _PartHeadersAsUTF8
 
     part = bytes(range(256)) * 3 + b"\r\n\r\n--BoUnDaR\r\n--Bo"
     body = (

@@ -1,5 +1,6 @@
 """The post-upload jobs (run eagerly here; tests/intake/test_worker.py runs them for real)."""
 
+import io
 from datetime import UTC, datetime
 
 from PIL import Image
@@ -8,10 +9,10 @@ from evidence.intake.models import EvidenceItem
 from evidence.intake.processing import original_verify, thumbnail_make
 from evidence.storage.backends import get_storage
 from tests import samples
-from tests.conftest import upload
+from tests.conftest import tamper_original, upload
 
 
-def test_a_new_upload_is_verified_and_gets_a_thumbnail(api, case):
+def test_a_new_upload_is_verified_and_gets_a_thumbnail(api, case, store):
     body = upload(api, case, samples.png(2000, 1000)).json()
 
     item = EvidenceItem.objects.get(id=body["id"])
@@ -19,7 +20,7 @@ def test_a_new_upload_is_verified_and_gets_a_thumbnail(api, case):
     assert item.verified_at is not None
     thumb = api.get(f"/api/evidence/{item.id}/thumbnail")
     assert thumb["Content-Type"] == "image/webp"
-    with Image.open(get_storage().open_derived(item.thumbnail)) as image:
+    with Image.open(io.BytesIO(b"".join(thumb.streaming_content))) as image:
         assert image.format == "WEBP"
         assert max(image.size) == 512
 
@@ -33,9 +34,9 @@ def test_the_thumbnail_lives_apart_from_the_original_which_is_unchanged(api, cas
     assert (media_root / "derived" / "thumbnails" / f"{body['sha256']}.webp").is_file()
 
 
-def test_a_deleted_thumbnail_is_rebuilt_identically(api, case):
+def test_a_deleted_thumbnail_is_rebuilt_identically(api, case, store):
     item = EvidenceItem.objects.get(id=upload(api, case, samples.png(800, 600)).json()["id"])
-    storage = get_storage()
+    storage = store
     before = storage.open_derived(item.thumbnail).read()
     storage.delete_derived(item.thumbnail)
 
@@ -79,11 +80,10 @@ def test_a_recordings_duration_is_read(api, case):
     assert EvidenceItem.objects.get(id=body["id"]).metadata["duration_s"] == 2.5
 
 
-def test_verification_notices_a_changed_original(api, case):
-    item = EvidenceItem.objects.get(id=upload(api, case, samples.png()).json()["id"])
-    path = get_storage().path(item.sha256)
-    path.chmod(0o640)
-    path.write_bytes(path.read_bytes()[:-1] + b"\x00")
+def test_verification_notices_a_changed_original(api, case, store):
+    data = samples.png()
+    item = EvidenceItem.objects.get(id=upload(api, case, data).json()["id"])
+    tamper_original(store, item.sha256, data[:-1] + b"\x00")
 
     assert original_verify(item=item) == "mismatch"
     item.refresh_from_db()

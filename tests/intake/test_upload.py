@@ -9,7 +9,7 @@ from tests import samples
 from tests.conftest import stored_files, upload
 
 
-def test_it_stores_a_multi_megabyte_upload_byte_for_byte_under_its_sha256(api, case, media_root):
+def test_it_stores_a_multi_megabyte_upload_byte_for_byte_under_its_sha256(api, case, store):
     data = samples.wav(seconds=400, noise=True)  # about 6.4 MB of incompressible audio
     assert len(data) > 6_000_000
 
@@ -22,9 +22,13 @@ def test_it_stores_a_multi_megabyte_upload_byte_for_byte_under_its_sha256(api, c
     assert body["mime"] == "audio/x-wav"
     assert body["kind"] == "recording"
     assert body["original_name"] == "通话录音 2026-11-02.wav"
-    with get_storage().open(body["sha256"]) as stored:
+    with store.open(body["sha256"]) as stored:
         assert stored.read() == data
-    assert [p.name for p in stored_files(media_root)] == [body["sha256"]]
+    assert list(store.iter_originals()) == [body["sha256"]]
+    assert not [p for p in store.scratch.rglob("*") if p.is_file()]  # the spool file is gone
+    download = api.get(f"/api/evidence/{body['id']}/original")
+    assert download["Content-Length"] == str(len(data))
+    assert b"".join(download.streaming_content) == data
 
 
 def test_it_records_the_server_receipt_time_and_the_client_capture_time(api, case):
@@ -117,7 +121,7 @@ def test_every_upload_is_written_to_the_custody_log(api, case):
 def test_the_stored_original_is_read_only(api, case):
     body = upload(api, case, samples.png()).json()
 
-    assert get_storage().path(body["sha256"]).stat().st_mode & 0o222 == 0
+    assert get_storage().original_path(body["sha256"]).stat().st_mode & 0o222 == 0
 
 
 def test_a_signed_in_browser_uploads_with_its_session_and_csrf_header(borrower, case):

@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_job_leaves_it_unfinished_and_the_next_finishes_it_w
     assert done.progress >= progress_when_killed
     packet = get_storage().derived / f"packets/{done.packet_sha256}.zip"
     assert all(check.ok is not False for check in verify_packet(Path(packet)))
-    assert not list(get_storage().tmp.glob("bundle-*")), "the killed run's scratch files were left behind"
+    assert not list(get_storage().scratch.glob("bundle-*")), "the killed run's scratch files were left behind"
     assert second.poll() is None, "the second worker died"
 
     # The rerun's packet is the one a run that was never interrupted makes: the same manifest.

@@ -49,7 +49,7 @@ def kind():
 
 
 def scratch(job) -> Path:
-    return get_storage().tmp / f"{NAME}-{job.id}"
+    return get_storage().scratch / f"{NAME}-{job.id}"
 
 
 def reload(job) -> Bundle:
@@ -237,7 +237,7 @@ def test_an_import_stopped_at_its_time_limit_says_so_in_the_readers_language(api
     shown = api.get(f"/api/imports/{job['id']}/", HTTP_ACCEPT_LANGUAGE="zh-Hans").json()
     assert f"导入超过 {settings.IMPORT_TIME_LIMIT} 秒" in shown["errors"][0]["detail"]
     assert CustodyEvent.objects.filter(action="import.failed").exists()
-    assert not list(get_storage().tmp.glob("import-*"))
+    assert not list(get_storage().scratch.glob("import-*"))
 
 
 # --- the bar -----------------------------------------------------------------------------

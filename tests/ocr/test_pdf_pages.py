@@ -70,7 +70,7 @@ def test_a_broken_pdf_says_its_text_could_not_be_read(api, case, media_root):
     item_id = upload(api, case, _scanned_pdf(LETTER), name="scan.pdf").json()["id"]
     item = EvidenceItem.objects.get(id=item_id)
     get_storage().delete_derived(f"ocr/{item.sha256}.json")
-    path = get_storage().path(item.sha256)
+    path = get_storage().original_path(item.sha256)
     path.chmod(0o640)
     path.write_bytes(b"%PDF-1.4\n%broken\n")  # the stored bytes gone bad: a failed reading, not a crash
     record = text_recognise(item=item)

@@ -65,7 +65,7 @@ def test_it_adds_working_copies_under_two_megabytes_for_nifa_and_keeps_the_origi
     for name in copies:
         assert 0 < packet.getinfo(name).file_size <= 2 * 1024 * 1024
     originals = [name for name in packet.namelist() if name.startswith("originals/") and name.endswith(".png")]
-    stored = get_storage().path(harassed.evidence_items.get(original_name="威胁短信.png").sha256).read_bytes()
+    stored = get_storage().original_path(harassed.evidence_items.get(original_name="威胁短信.png").sha256).read_bytes()
     assert packet.read(originals[0]) == stored
 
 

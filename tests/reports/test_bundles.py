@@ -75,7 +75,7 @@ def _run(*command, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True)
 
 
-def test_it_builds_a_packet_that_standard_tools_verify(api, case, evidence, tsa, tmp_path):
+def test_it_builds_a_packet_that_standard_tools_verify(store, api, case, evidence, tsa, tmp_path):
     bundle = _bundle(api, case)
     assert (bundle["status"], bundle["progress"], bundle["error"]) == ("done", 100, None)
     assert bundle["items"] == 7  # 2 screenshots, a photo, a recording, 2 exports and the MMS picture
@@ -157,7 +157,7 @@ def test_the_same_evidence_gives_the_same_evidence_set_hash_and_manifest(api, ca
 
 def test_it_refuses_to_package_an_original_that_changed(api, case, evidence):
     item = case.evidence_items.get(original_name="Screenshot_1.png")
-    path = get_storage().path(item.sha256)
+    path = get_storage().original_path(item.sha256)
     path.chmod(0o640)
     path.write_bytes(path.read_bytes()[:-1] + b"\x00")
     bundle = _bundle(api, case, language="en")

@@ -144,7 +144,7 @@ def test_every_opening_is_logged_the_same_on_both_surfaces(api, bundle, lawyer, 
     assert actions == ["share.opened", "share.report", "share.packet", "share.original"]
 
 
-def test_the_files_come_with_the_same_headers_and_bytes_from_both_surfaces(api, bundle, lawyer):
+def test_the_files_come_with_the_same_headers_and_bytes_from_both_surfaces(store, api, bundle, lawyer):
     share_id = share(api, bundle, lawyer.username).json()["id"]
     item_id = _first_item(share_id)
     clients = {surface: _client(surface, lawyer) for surface in URLS}

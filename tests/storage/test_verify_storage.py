@@ -1,17 +1,16 @@
 import pytest
 
 from evidence.intake.models import EvidenceItem
-from evidence.storage.backends import get_storage
 from evidence.storage.models import IntegrityReport
 from tests import samples
-from tests.conftest import run_command, upload
+from tests.conftest import run_command, tamper_original, upload
 
 
 def _run(capsys) -> tuple[int, str]:
     return run_command("verify_storage", capsys)
 
 
-def test_it_passes_when_every_original_matches(api, case, capsys):
+def test_it_passes_when_every_original_matches(api, case, store, capsys):
     upload(api, case, samples.png())
     upload(api, case, samples.jpeg())
 
@@ -21,14 +20,12 @@ def test_it_passes_when_every_original_matches(api, case, capsys):
     assert "OK: 2 originals" in out
 
 
-def test_it_names_an_original_with_one_changed_byte_and_fails(api, case, capsys):
+def test_it_names_an_original_with_one_changed_byte_and_fails(api, case, store, capsys):
     good = upload(api, case, samples.png()).json()
-    bad = upload(api, case, samples.jpeg(), name="IMG_7.jpg").json()
-    path = get_storage().path(bad["sha256"])
-    path.chmod(0o640)
-    data = bytearray(path.read_bytes())
+    data = bytearray(samples.jpeg())
+    bad = upload(api, case, bytes(data), name="IMG_7.jpg").json()
     data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    tamper_original(store, bad["sha256"], bytes(data))
 
     code, out = _run(capsys)
 
@@ -39,9 +36,9 @@ def test_it_names_an_original_with_one_changed_byte_and_fails(api, case, capsys)
     assert IntegrityReport.objects.get().changed == [bad["sha256"]]
 
 
-def test_it_names_a_missing_original_and_fails(api, case, capsys):
+def test_it_names_a_missing_original_and_fails(api, case, store, capsys):
     item = upload(api, case, samples.png()).json()
-    get_storage().path(item["sha256"]).unlink()
+    tamper_original(store, item["sha256"], None)
 
     code, out = _run(capsys)
 
@@ -49,19 +46,19 @@ def test_it_names_a_missing_original_and_fails(api, case, capsys):
     assert f"MISSING {item['sha256']}" in out
 
 
-def test_it_reports_but_keeps_a_file_no_item_names(api, case, media_root, capsys):
+def test_it_reports_but_keeps_a_file_no_item_names(api, case, store, capsys):
     import io
 
-    from evidence.storage.uploads import stage_stream
+    from evidence.intake.uploads import stage_stream
 
     staged = stage_stream(io.BytesIO(b"stray bytes"), name="stray")
-    get_storage().promote(staged.temporary_file_path(), staged.sha256)
+    store.promote(staged.temporary_file_path(), staged.sha256)
 
     code, out = _run(capsys)
 
     assert code == 0
     assert f"UNREFERENCED {staged.sha256}" in out
-    assert get_storage().exists(staged.sha256)
+    assert store.exists(staged.sha256)
 
 
 @pytest.mark.django_db

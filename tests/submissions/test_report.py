@@ -58,10 +58,10 @@ def test_a_report_with_no_submissions_has_no_such_section(api, case, bundle, tmp
     assert "投诉与提交记录" not in text and "受理编号" not in text
 
 
-def test_a_bundle_keeps_out_submissions_recorded_after_it_was_made(api, case, bundle):
+def test_a_bundle_keeps_out_submissions_recorded_after_it_was_made(api, case, bundle, tmp_path):
     record(api, bundle, reference="LATER-1")
     made = Bundle.objects.get(id=bundle["id"])
 
-    content = assemble.report_content(made, assemble.frozen_items(made))
+    content = assemble.report_content(made, assemble.frozen_items(made), copies=tmp_path / "copies")
 
     assert content.submissions == []

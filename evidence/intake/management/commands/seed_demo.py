@@ -11,7 +11,7 @@ from evidence.accounts.models import Role, User
 from evidence.cases.models import Case, Jurisdiction
 from evidence.cases.services import case_create
 from evidence.intake.services import evidence_ingest
-from evidence.storage.uploads import stage_stream
+from evidence.intake.uploads import stage_stream
 
 DEMO_USER = "demo"
 DEMO_LAWYER = "demo-lawyer"
