@@ -1,4 +1,5 @@
-"""A long job through real workers: one is killed mid-job, the sweeper sends it again, the next finishes it.
+"""A long job through real workers: one is killed mid-job, the sweeper sends it again, the next finishes it,
+on the local folder and on S3.
 
 The bundle is the job here: twelve large screenshots keep a real worker busy for seconds, long
 enough to kill it while it renders. The solo pool does not enforce time limits; those are
@@ -19,15 +20,23 @@ from tests import samples
 from tests.conftest import upload, wait_for
 
 
-def _manifest(bundle: Bundle) -> bytes:
-    with zipfile.ZipFile(get_storage().derived / f"packets/{bundle.packet_sha256}.zip") as packet:
+def _packet(bundle: Bundle, folder: Path) -> Path:
+    """The bundle's stored packet, copied out of the store (either one) into `folder`."""
+    path = folder / f"{bundle.packet_sha256}-{bundle.attempt}.zip"
+    with get_storage().open_derived(f"packets/{bundle.packet_sha256}.zip") as stored:
+        path.write_bytes(stored.read())
+    return path
+
+
+def _manifest(bundle: Bundle, folder: Path) -> bytes:
+    with zipfile.ZipFile(_packet(bundle, folder)) as packet:
         return packet.read("manifest.json")
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_job_leaves_it_unfinished_and_the_next_finishes_it_within_seconds(
-        api, case, start_worker, settings):
+        store, api, case, start_worker, settings, tmp_path):
     for n in range(12):  # large, incompressible screenshots: rendering takes a few seconds
         upload(api, case, samples.png(1080, 2400, noise=True), name=f"Screenshot_{n:02d}.png")
     # The broker would hand a killed worker's job to another only after its visibility timeout
@@ -57,8 +66,7 @@ def test_a_worker_killed_mid_job_leaves_it_unfinished_and_the_next_finishes_it_w
     done = Bundle.objects.get(id=bundle_id)
     assert (done.attempt, done.progress, done.errors) == (2, 100, [])
     assert done.progress >= progress_when_killed
-    packet = get_storage().derived / f"packets/{done.packet_sha256}.zip"
-    assert all(check.ok is not False for check in verify_packet(Path(packet)))
+    assert all(check.ok is not False for check in verify_packet(_packet(done, tmp_path)))
     assert not list(get_storage().scratch.glob("bundle-*")), "the killed run's scratch files were left behind"
     assert second.poll() is None, "the second worker died"
 
@@ -67,4 +75,4 @@ def test_a_worker_killed_mid_job_leaves_it_unfinished_and_the_next_finishes_it_w
     bundle_build(bundle_id=bundle_id)
     again = Bundle.objects.get(id=bundle_id)
     assert (again.status, again.attempt) == ("done", 3)
-    assert _manifest(again) == _manifest(done)
+    assert _manifest(again, tmp_path) == _manifest(done, tmp_path)
