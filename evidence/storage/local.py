@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from evidence.common.files import durable_copy, fsync_folder
+
 from .base import SHA256, check_derived, check_sha256, scratch_temp_file
 
 
@@ -55,16 +57,15 @@ class LocalStorage:
             except OSError as error:
                 if error.errno != errno.EXDEV:  # scratch is on another file system
                     raise
-                with tempfile.NamedTemporaryFile(dir=final.parent, prefix=".incoming-") as copy:
-                    with open(temp_path, "rb") as source:
-                        shutil.copyfileobj(source, copy, 1 << 20)
-                    copy.flush()
-                    os.fsync(copy.fileno())
-                    os.link(copy.name, final)
+                copy = durable_copy(temp_path, final.parent)
+                try:
+                    os.link(copy, final)
+                finally:
+                    copy.unlink()
         except FileExistsError:
             return False
         os.chmod(final, 0o440)
-        _fsync_dir(final.parent)
+        fsync_folder(final.parent)
         return True
 
     def exists(self, sha256: str) -> bool:
@@ -116,15 +117,11 @@ class LocalStorage:
         try:
             os.replace(path, target)
         except OSError as error:
-            if error.errno != errno.EXDEV:
+            if error.errno != errno.EXDEV:  # scratch is on another file system
                 raise
-            with open(path, "rb") as source, tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-                shutil.copyfileobj(source, tmp, 1 << 20)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp.name, target)
+            os.replace(durable_copy(path, target.parent), target)
             Path(path).unlink()
-        _fsync_dir(target.parent)
+        fsync_folder(target.parent)
 
     def open_derived(self, name: str) -> BinaryIO:
         return open(self._derived_path(name), "rb")
@@ -145,10 +142,3 @@ class LocalStorage:
         """Room left on the file system that holds the originals (for the unprivileged user)."""
         return shutil.disk_usage(self.root).free
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -129,3 +129,27 @@ def test_an_unreachable_store_is_a_storage_error(settings, s3):
 
     with pytest.raises(StorageError):
         get_storage().exists("0" * 64)
+
+
+def test_the_local_folder_takes_uploads_and_files_from_scratch_on_another_file_system(settings, media_root):
+    """SCRATCH_ROOT may be a fast local disk (tmpfs here) while MEDIA_ROOT is elsewhere: a link
+    cannot cross file systems, so the bytes are copied in, durably, and the temporary copies go."""
+    from evidence.storage.backends import get_storage
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == Path(media_root).parent.stat().st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    settings.SCRATCH_ROOT = str(shm / f"evidence-scratch-{os.getpid()}")
+    store = get_storage()
+    data = os.urandom(3 << 20)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with spooled(store, data) as temp:
+        assert store.promote(temp.name, sha256) is True
+    assert read(store.open(sha256)) == data and store.original_path(sha256).stat().st_mode & 0o222 == 0
+    report = Path(settings.SCRATCH_ROOT) / "report.pdf"
+    report.write_bytes(b"%PDF-1.7 report")
+    store.put_derived_file(f"reports/{'c' * 64}.pdf", report)
+    assert not report.exists() and read(store.open_derived(f"reports/{'c' * 64}.pdf")) == b"%PDF-1.7 report"
+    leftovers = [p.name for folder in (store.originals, store.derived) for p in folder.rglob("*") if p.is_file()]
+    assert sorted(leftovers) == sorted([sha256, f"{'c' * 64}.pdf"])  # no temporary copy left behind
+    Path(settings.SCRATCH_ROOT).rmdir()

@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from evidence.common.files import fsync_folder
+
 from . import pki
 
 logger = logging.getLogger(__name__)
@@ -183,7 +185,7 @@ def _commit(directory: Path, name: str) -> bool:
                 raise
             return False
         staging = None
-        _fsync(directory)
+        fsync_folder(directory)
         logger.info("Generated a signing identity in %s (certificate sha256 %s)", directory, fingerprint)
         return True
     finally:
@@ -213,7 +215,7 @@ def _write_identity(folder: Path, name: str) -> str:
     _write(folder / KEY_FILE, pki.key_to_pem(key), 0o600)
     _write(folder / CERT_FILE, pki.to_pem([cert]), 0o644)
     _write(folder / CA_FILE, pki.to_pem([ca_cert]), 0o644)
-    _fsync(folder)
+    fsync_folder(folder)
     return cert.fingerprint(hashes.SHA256()).hex()
 
 
@@ -226,11 +228,3 @@ def _write(path: Path, data: bytes, mode: int) -> None:
         file.flush()
         os.fsync(fd)
 
-
-def _fsync(folder: Path) -> None:
-    """Flush a folder's entries, so a rename survives a crash."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
